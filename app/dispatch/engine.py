@@ -1,0 +1,192 @@
+"""solve(): travel matrix, two OR-Tools searches in parallel, re-timing, a fill pass and reasons.
+
+Kept apart from solver.py so that only that module imports ortools, and so that the parts a
+dispatcher's manual move needs (re-timing, insertion) run without building a routing model.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+from . import diagnose
+from .problem import Plan, Problem, Route, Unassigned
+from .schedule import Timetable
+from .travel import TravelProvider, travel_matrix
+
+WALL_MARGIN_S = 0.3  # building the model, re-timing and writing the plan
+
+
+def _searches():
+    """Two searches, one per core, set apart so they explore differently (SOLVER-NOTES.md): ILS with
+    SISR ruin and automatic annealing temperatures, and the same with a hot, fixed schedule."""
+    from .solver import Search
+
+    return [Search(), Search(temperatures=(1000.0, 10.0), ruin_visits=12)]
+
+
+def penalty_unit(problem: Problem, matrix) -> int:
+    """Seconds of travel one unit of priority weight is worth. Large enough that serving more
+    weight always beats travelling less; for the "travel" objective, every job must be served."""
+    longest = int(matrix.max()) if matrix.size else 0
+    if problem.objective == "travel":
+        return max(10**7, 1000 * longest)
+    return max(100_000, 20 * longest)
+
+
+def eligibility(problem: Problem) -> dict[str, list[int]]:
+    """Job id -> vehicles (technician positions) that may serve it; jobs nobody may serve are left out."""
+    position = {t.id: v for v, t in enumerate(problem.technicians)}
+    allowed = {}
+    for job in problem.jobs:
+        vehicles = [position[t.id] for t in diagnose.qualified(problem, job)]
+        if vehicles:
+            allowed[job.id] = vehicles
+    return allowed
+
+
+def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, warm):
+    from . import solver
+
+    model = solver.build(problem, matrix, eligible, unit, balance_weight)
+    return solver.run(model, search, seconds, warm)
+
+
+_POOL_CONTEXT = None
+
+
+def _context():
+    global _POOL_CONTEXT
+    if _POOL_CONTEXT is None:
+        # forkserver: safe beside the web app's threads; preloading keeps the child start short
+        _POOL_CONTEXT = multiprocessing.get_context("forkserver")
+        _POOL_CONTEXT.set_forkserver_preload(["app.dispatch.solver"])
+    return _POOL_CONTEXT
+
+
+def solve(
+    problem: Problem,
+    time_limit_s: float = 10.0,
+    previous: Plan | None = None,
+    *,
+    provider: TravelProvider | None = None,
+    workers: int = 2,
+    balance_weight: int = 0,
+) -> Plan:
+    """The best plan found within ``time_limit_s`` wall seconds. ``previous`` warm-starts the search
+    (its routes, minus jobs that no longer exist). Every job ends up in a route or in ``unassigned``."""
+    began = time.monotonic()
+    matrix = travel_matrix(problem, provider)
+    eligible = eligibility(problem)
+    unit = penalty_unit(problem, matrix)
+    warm = {r.technician: r.job_ids for r in previous.routes} if previous else None
+    searches = _searches()[: max(1, workers)]
+    seconds = max(0.1, time_limit_s - (time.monotonic() - began) - WALL_MARGIN_S)
+    outcomes = []
+    if eligible:
+        args = (problem, matrix, eligible, unit, balance_weight)
+        if len(searches) > 1:
+            with ProcessPoolExecutor(len(searches) - 1, mp_context=_context()) as pool:
+                futures = [pool.submit(_search, *args, s, seconds, warm) for s in searches[1:]]
+                outcomes.append(_search(*args, searches[0], seconds, warm))
+                outcomes.extend(f.result() for f in futures)
+        else:
+            outcomes.append(_search(*args, searches[0], seconds, warm))
+    outcomes = [o for o in outcomes if o is not None]
+    best = min(outcomes, key=lambda o: o.objective) if outcomes else None
+    table = Timetable(problem, matrix)
+    routes = [_timed(table, tech_id, best, jobs) for tech_id, jobs in best.routes.items()] if best else []
+    routes = fill(table, routes, eligible)
+    plan = _finish(problem, table, routes)
+    plan.stats.update(wall_s=round(time.monotonic() - began, 3), searches=len(searches))
+    return plan
+
+
+def _timed(table: Timetable, tech_id: str, outcome, jobs: list[str]) -> Route:
+    """Earliest times when they keep every rule, else the solver's own (always feasible) times."""
+    route = table.retime(tech_id, jobs)
+    if route.violations:
+        route = table.from_times(tech_id, jobs, outcome.starts[tech_id], outcome.break_starts[tech_id])
+    return route
+
+
+def fill(table: Timetable, routes: list[Route], eligible: dict[str, list[int]]) -> list[Route]:
+    """Insert jobs the search left out wherever they still fit, highest priority first; a job that
+    fits nowhere may take the place of a served job of lower priority (which then tries again).
+    The search seldom swaps a served job for an unserved one of more value."""
+    problem = table.problem
+    by_tech = {r.technician: r for r in routes}
+    served = {s.job for r in routes for s in r.stops}
+    waiting = sorted((j for j in problem.jobs if j.id not in served and j.id in eligible), key=lambda j: -j.weight)
+    while waiting:
+        job = waiting.pop(0)
+        candidates = [problem.technicians[v].id for v in eligible[job.id]]
+        found = best_insertion(table, by_tech, candidates, job.id)
+        if found is None:
+            found, evicted = _best_swap(table, by_tech, candidates, job)
+            if found is None:
+                continue
+            waiting.append(evicted)
+            waiting.sort(key=lambda j: -j.weight)
+        by_tech[found.technician] = found
+    return [r for r in by_tech.values() if r.stops]
+
+
+def best_insertion(table: Timetable, by_tech: dict[str, Route], candidates: list[str], job_id: str,
+                   keep=lambda route: True) -> Route | None:
+    """The cheapest feasible insertion of ``job_id`` into one candidate's route (extra travel plus
+    response cost), or None."""
+    best, best_cost = None, None
+    for tech_id in candidates:
+        current = by_tech.get(tech_id)
+        jobs = current.job_ids if current else []
+        tech = table.techs[tech_id]
+        base = table.travel(tech, jobs) + (table.response_cost(current) if current else 0)
+        for k in range(len(jobs) + 1):
+            trial = table.retime(tech_id, [*jobs[:k], job_id, *jobs[k:]])
+            if trial.violations or not keep(trial):
+                continue
+            cost = table.travel(tech, trial.job_ids) + table.response_cost(trial) - base
+            if best_cost is None or cost < best_cost:
+                best, best_cost = trial, cost
+    return best
+
+
+def _best_swap(table: Timetable, by_tech: dict[str, Route], candidates: list[str], job):
+    best, evicted, best_gain = None, None, None
+    for tech_id in candidates:
+        route = by_tech.get(tech_id)
+        if route is None:
+            continue
+        for k, stop in enumerate(route.stops):
+            other = table.jobs[stop.job]
+            if other.weight >= job.weight or other.pinned_to or other.fixed_start is not None:
+                continue
+            rest = route.job_ids[:k] + route.job_ids[k + 1:]
+            trial = best_insertion(table, {tech_id: Route(tech_id, table.retime(tech_id, rest).stops)}, [tech_id], job.id)
+            if trial is None:
+                continue
+            gain = (job.weight - other.weight, -table.travel(table.techs[tech_id], trial.job_ids))
+            if best_gain is None or gain > best_gain:
+                best, evicted, best_gain = trial, other, gain
+    return best, evicted
+
+
+def _finish(problem: Problem, table: Timetable, routes: list[Route]) -> Plan:
+    served = {s.job for r in routes for s in r.stops}
+    loc = table.loc
+
+    def reach(tech, job):
+        return table.tt[loc[tech.start]][loc[job.location]], table.tt[loc[job.location]][loc[tech.end]]
+
+    order = {t.id: i for i, t in enumerate(problem.technicians)}
+    routes.sort(key=lambda r: order[r.technician])
+    unassigned = [Unassigned(j.id, diagnose.reason(problem, j, reach)) for j in problem.jobs if j.id not in served]
+    weight = sum(table.jobs[j].weight for j in served)
+    travel = sum(table.travel(table.techs[r.technician], r.job_ids) for r in routes)
+    response = sum(table.response_cost(r) for r in routes)
+    from .solver import SOLVER_NAME
+
+    stats = {"served": len(served), "unassigned": len(unassigned), "served_weight": weight, "travel_s": travel,
+             "response_cost_s": response, "solver": SOLVER_NAME}
+    return Plan(problem.name, routes, unassigned, stats)
