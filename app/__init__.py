@@ -1,0 +1,1 @@
+"""Baoxiu (报修): repair requests and technician dispatch for property-management companies."""

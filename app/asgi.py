@@ -1,0 +1,52 @@
+"""The application factory: plugins, stores, security and routers — nothing else."""
+
+from __future__ import annotations
+
+from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
+from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+
+from app.db import make_alchemy_config
+from app.errors import handle_http_exception, handle_server_error
+from app.i18n import LocaleMiddleware
+from app.models import StoreItem
+from app.routes import admin, auth, homes
+from app.security import session_auth
+from app.settings import Settings, get_settings
+from app.web import STATIC_DIR, template_config
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+    alchemy = make_alchemy_config(settings)
+    auth_config = session_auth(settings)
+    return Litestar(
+        route_handlers=[
+            *auth.route_handlers,
+            *homes.route_handlers,
+            admin.AdminController,
+            create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
+        ],
+        plugins=[SQLAlchemyPlugin(config=alchemy), HTMXPlugin()],
+        stores={
+            "sessions": SQLAlchemyStore(alchemy, model=StoreItem, namespace="sessions"),
+            "login_throttle": SQLAlchemyStore(alchemy, model=StoreItem, namespace="login"),
+        },
+        on_app_init=[auth_config.on_app_init],
+        middleware=[LocaleMiddleware],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=False,
+            cookie_samesite="lax",
+        ),
+        template_config=template_config(),
+        exception_handlers={HTTPException: handle_http_exception, Exception: handle_server_error},
+        state=State({"settings": settings, "alchemy": alchemy}),
+        debug=settings.debug,
+    )

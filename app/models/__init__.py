@@ -1,0 +1,51 @@
+"""All mapped models, imported here so that Alembic and the app see one metadata."""
+
+from advanced_alchemy.base import orm_registry
+
+from app.models.company import CompanySetting
+from app.models.people import STAFF_ROLES, Occupancy, Role, ShiftTemplate, Technician, User
+from app.models.places import Building, Estate, Unit
+from app.models.store import StoreItem
+from app.models.tickets import (
+    OPEN_STATUSES,
+    STARTED_STATUSES,
+    Channel,
+    Charge,
+    Photo,
+    Scope,
+    Status,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    Trade,
+    Urgency,
+)
+
+metadata = orm_registry.metadata
+
+__all__ = [
+    "OPEN_STATUSES",
+    "STAFF_ROLES",
+    "STARTED_STATUSES",
+    "Building",
+    "Channel",
+    "Charge",
+    "CompanySetting",
+    "Estate",
+    "Occupancy",
+    "Photo",
+    "Role",
+    "Scope",
+    "ShiftTemplate",
+    "Status",
+    "StoreItem",
+    "Technician",
+    "Ticket",
+    "TicketCounter",
+    "TicketEvent",
+    "Trade",
+    "Unit",
+    "Urgency",
+    "User",
+    "metadata",
+]

@@ -1,0 +1,52 @@
+"""Each role's landing page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Request, get
+from litestar.response import Template
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Role
+from app.security import requires
+from app.services import overview
+from app.web import local_tz
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _today() -> dt.date:
+    return _now().astimezone(local_tz()).date()
+
+
+@get("/my", guards=[requires(Role.RESIDENT)], name="resident_home")
+async def resident_home(request: Request, db_session: AsyncSession) -> Template:
+    context = await overview.resident_home(db_session, request.user)
+    return Template("resident/home.html", context=context)
+
+
+@get("/desk", guards=[requires(Role.DESK, Role.SUPERVISOR, Role.ADMIN)], name="desk_home")
+async def desk_home(db_session: AsyncSession) -> Template:
+    return Template("desk/home.html", context=await overview.desk_home(db_session, _now()))
+
+
+@get("/board", guards=[requires(Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)], name="board_home")
+async def board_home(db_session: AsyncSession) -> Template:
+    return Template("board/home.html", context=await overview.board_home(db_session, _today(), local_tz()))
+
+
+@get("/tech", guards=[requires(Role.TECHNICIAN)], name="technician_home")
+async def technician_home(request: Request, db_session: AsyncSession) -> Template:
+    context = await overview.technician_home(db_session, request.user, _today(), local_tz())
+    return Template("tech/home.html", context=context)
+
+
+@get("/supervisor", guards=[requires(Role.SUPERVISOR, Role.ADMIN)], name="supervisor_home")
+async def supervisor_home(db_session: AsyncSession) -> Template:
+    return Template("supervisor/home.html", context=await overview.supervisor_home(db_session, _now()))
+
+
+route_handlers = [resident_home, desk_home, board_home, technician_home, supervisor_home]

@@ -1,0 +1,1 @@
+"""Use cases over the models: each public function is one transaction's worth of work."""

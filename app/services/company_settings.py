@@ -1,0 +1,113 @@
+"""The company's business settings: defaults here, the admin's edits in the database.
+
+Thresholds are the company's to choose (DOMAIN.md), so nothing downstream hard-codes them: it asks
+`load(db)` and reads the typed value.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import CompanySetting
+
+# Minutes from the report (emergency, urgent) or from the agreed time (normal) to someone on site.
+DEFAULTS: dict[str, Any] = {
+    "sla_minutes": {"emergency": 10, "urgent": 30, "normal": 15, "planned": 3 * 24 * 60},
+    "accept_timeout_minutes": 10,
+    "late_notice_minutes": 30,
+    "slot_template": [["08:00", "10:00"], ["10:00", "12:00"], ["13:00", "15:00"],
+                      ["15:00", "17:00"], ["17:00", "19:00"], ["19:00", "21:00"]],
+    "slot_days_ahead": 7,
+    # Statutory minimums (建设工程质量管理条例 art. 40), in months; "two heating or cooling seasons"
+    # is kept as 24 months so that every period compares the same way.
+    "warranty_months": {"waterproofing": 60, "heating_cooling": 24, "electrical": 24,
+                        "plumbing": 24, "equipment": 24, "fitout": 24},
+    "approval_thresholds": [
+        {"below": 5000, "approvers": ["engineering_vp"]},
+        {"below": 10000, "approvers": ["engineering_vp", "cost_vp"]},
+        {"below": None, "approvers": ["general_manager"]},
+    ],
+    "fee_schedule": [
+        {"code": "L-CALL", "name_zh": "上门服务费", "name_en": "Call-out", "unit": "次", "price": 30},
+        {"code": "L-PIPE", "name_zh": "更换水管（每米）", "name_en": "Replace pipe (per m)", "unit": "米", "price": 40},
+        {"code": "L-TAP", "name_zh": "更换水龙头", "name_en": "Replace tap", "unit": "个", "price": 35},
+        {"code": "L-SOCKET", "name_zh": "更换插座/开关", "name_en": "Replace socket or switch", "unit": "个", "price": 25},
+        {"code": "L-LOCK", "name_zh": "更换锁芯", "name_en": "Replace lock cylinder", "unit": "个", "price": 60},
+        {"code": "L-DRAIN", "name_zh": "疏通下水道", "name_en": "Clear drain", "unit": "次", "price": 80},
+        {"code": "L-AC", "name_zh": "空调加氟", "name_en": "Air-conditioner regas", "unit": "台", "price": 150},
+        {"code": "L-HOUR", "name_zh": "维修工时（每小时）", "name_en": "Labour (per hour)", "unit": "小时", "price": 60},
+    ],
+    "emergency_keywords": ["跑水", "漏水", "爆管", "水管爆裂", "失火", "着火", "冒烟", "漏电", "触电",
+                           "燃气", "煤气", "漏气", "困人", "water burst", "burst pipe", "flooding",
+                           "fire", "smoke", "electric shock", "gas leak", "trapped"],
+    "urgent_keywords": ["停电", "停水", "停气", "电梯故障", "没电", "没水", "power cut", "no power",
+                        "no water", "no gas", "lift fault", "elevator fault"],
+    "trade_keywords": {
+        "plumbing": ["水管", "水龙头", "下水", "堵", "马桶", "漏水", "跑水", "pipe", "tap", "drain", "toilet", "leak"],
+        "electrical": ["电", "插座", "开关", "灯", "跳闸", "socket", "switch", "light", "power", "breaker"],
+        "gas": ["燃气", "煤气", "灶", "gas", "stove"],
+        "locks": ["锁", "门", "窗", "lock", "door", "window"],
+        "appliances": ["热水器", "洗衣机", "冰箱", "油烟机", "water heater", "washing machine", "fridge"],
+        "hvac": ["空调", "暖气", "地暖", "air con", "heating", "radiator"],
+        "low_voltage": ["门禁", "对讲", "监控", "intercom", "access card", "cctv", "camera"],
+        "civil": ["渗水", "墙", "防水", "瓷砖", "裂", "seepage", "wall", "tile", "crack", "waterproof"],
+    },
+}
+
+
+@dataclass(frozen=True)
+class CompanySettings:
+    values: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+    def sla_minutes(self, urgency: str) -> int:
+        return int(self.values["sla_minutes"][urgency])
+
+
+def validate(key: str, value: Any) -> Any:
+    """Check an edited value has the shape of its default; raise ValueError naming what is wrong."""
+    if key not in DEFAULTS:
+        raise ValueError(f"unknown setting {key}")
+    default = DEFAULTS[key]
+    if isinstance(default, bool) or not isinstance(default, (int, float, list, dict)):
+        return value
+    if isinstance(default, (int, float)):
+        number = int(value)
+        if number < 0:
+            raise ValueError(f"{key}: must not be negative")
+        return number
+    if not isinstance(value, type(default)):
+        raise ValueError(f"{key}: expected a {type(default).__name__}")
+    if key in {"sla_minutes", "warranty_months"}:
+        missing = set(default) - set(value)
+        if missing:
+            raise ValueError(f"{key}: missing {', '.join(sorted(missing))}")
+        for name, minutes in value.items():
+            if not isinstance(minutes, int) or minutes <= 0:
+                raise ValueError(f"{key}.{name}: must be a positive whole number")
+    return value
+
+
+async def load(db: AsyncSession) -> CompanySettings:
+    values = copy.deepcopy(DEFAULTS)
+    for row in await db.scalars(select(CompanySetting)):
+        if row.key in values:
+            values[row.key] = row.value
+    return CompanySettings(values)
+
+
+async def save(db: AsyncSession, key: str, value: Any, user_id: int | None) -> None:
+    value = validate(key, value)
+    row = await db.scalar(select(CompanySetting).where(CompanySetting.key == key))
+    if row is None:
+        db.add(CompanySetting(key=key, value=value, updated_by_id=user_id))
+    else:
+        row.value = value
+        row.updated_by_id = user_id

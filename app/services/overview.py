@@ -1,0 +1,100 @@
+"""What each role sees first when signing in: small, real summaries read straight from the tickets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from app.models import OPEN_STATUSES, Occupancy, ShiftTemplate, Status, Technician, Ticket, User
+
+
+def local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    return start.astimezone(dt.timezone.utc), (start + dt.timedelta(days=1)).astimezone(dt.timezone.utc)
+
+
+async def resident_home(db: AsyncSession, user: User) -> dict:
+    occupancies = list(await db.scalars(select(Occupancy).where(Occupancy.user_id == user.id)))
+    tickets = list(
+        await db.scalars(
+            select(Ticket).where(Ticket.reporter_id == user.id).order_by(Ticket.created_at.desc()).limit(20)
+        )
+    )
+    return {"occupancies": occupancies, "tickets": tickets}
+
+
+async def status_counts(db: AsyncSession) -> Counter[Status]:
+    rows = await db.execute(
+        select(Ticket.status, func.count()).where(Ticket.status.in_(OPEN_STATUSES)).group_by(Ticket.status)
+    )
+    return Counter({status: count for status, count in rows})
+
+
+async def desk_home(db: AsyncSession, now: dt.datetime) -> dict:
+    waiting = list(
+        await db.scalars(
+            select(Ticket).where(Ticket.status == Status.NEW).order_by(Ticket.created_at.desc()).limit(15)
+        )
+    )
+    return {"counts": await status_counts(db), "waiting": waiting}
+
+
+async def board_home(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> dict:
+    start, end = local_day_bounds(day, tz)
+    on_shift = list(
+        await db.scalars(
+            select(Technician)
+            .join(ShiftTemplate, and_(ShiftTemplate.technician_id == Technician.id, ShiftTemplate.weekday == day.weekday()))
+            .options(selectinload(Technician.shifts))
+            .order_by(Technician.id)
+        )
+    )
+    to_plan = await db.scalar(
+        select(func.count()).where(
+            Ticket.status == Status.TRIAGED,
+            Ticket.duplicate_of_id.is_(None),
+            Ticket.window_start < end,
+            Ticket.window_end >= start,
+        )
+    )
+    return {"day": day, "on_shift": on_shift, "to_plan": to_plan or 0, "counts": await status_counts(db)}
+
+
+async def technician_home(db: AsyncSession, user: User, day: dt.date, tz: ZoneInfo) -> dict:
+    start, end = local_day_bounds(day, tz)
+    technician = await db.scalar(select(Technician).where(Technician.user_id == user.id))
+    jobs: list[Ticket] = []
+    if technician is not None:
+        jobs = list(
+            await db.scalars(
+                select(Ticket)
+                .where(
+                    Ticket.technician_id == technician.id,
+                    Ticket.status.in_(OPEN_STATUSES),
+                    Ticket.window_start < end,
+                    Ticket.window_end >= start,
+                )
+                .order_by(Ticket.window_start)
+            )
+        )
+    return {"technician": technician, "jobs": jobs, "day": day}
+
+
+async def supervisor_home(db: AsyncSession, now: dt.datetime) -> dict:
+    overdue = list(
+        await db.scalars(
+            select(Ticket)
+            .where(Ticket.status.in_(OPEN_STATUSES), Ticket.sla_due_at < now)
+            .order_by(Ticket.sla_due_at)
+            .limit(20)
+        )
+    )
+    overdue_total = await db.scalar(
+        select(func.count()).where(Ticket.status.in_(OPEN_STATUSES), Ticket.sla_due_at < now)
+    )
+    return {"counts": await status_counts(db), "overdue": overdue, "overdue_total": overdue_total or 0}
