@@ -15,7 +15,7 @@ from app.db import make_alchemy_config
 from app.errors import handle_http_exception, handle_server_error
 from app.i18n import LocaleMiddleware
 from app.models import StoreItem
-from app.routes import admin, auth, homes
+from app.routes import admin, auth, desk, homes, photos, resident, tickets
 from app.security import session_auth
 from app.settings import Settings, get_settings
 from app.web import STATIC_DIR, template_config
@@ -29,7 +29,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             *auth.route_handlers,
             *homes.route_handlers,
+            *photos.route_handlers,
             admin.AdminController,
+            resident.ResidentController,
+            desk.DeskController,
+            tickets.TicketController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[SQLAlchemyPlugin(config=alchemy), HTMXPlugin()],
@@ -46,7 +50,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             cookie_samesite="lax",
         ),
         template_config=template_config(),
+        openapi_config=None,  # an HTML app: no public API schema to expose
         exception_handlers={HTTPException: handle_http_exception, Exception: handle_server_error},
         state=State({"settings": settings, "alchemy": alchemy}),
+        # Six 10 MB photos and the form around them.
+        request_max_body_size=64 * 1024 * 1024,
         debug=settings.debug,
     )

@@ -28,6 +28,7 @@ class Status(str, enum.Enum):
     CONFIRMED = "confirmed"  # resident confirmed and rated; return visit may follow
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    AFTER_SALES = "after_sales"  # in warranty: handed to the developer's after-sales or the maker
 
 
 OPEN_STATUSES = frozenset(Status) - {Status.CONFIRMED, Status.CLOSED, Status.CANCELLED}
@@ -113,6 +114,13 @@ class Ticket(BigIntAuditBase):
 
     charge: Mapped[Charge | None] = mapped_column(Enum(Charge, native_enum=False, length=10), nullable=True)
     quote_total: Mapped[float | None] = mapped_column(Numeric(10, 2, asdecimal=False), nullable=True)
+    quote_lines: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # Titles (engineering_vp, cost_vp, general_manager) that have signed the current quote.
+    approvals: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    consent_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    consent_by: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    consent_channel: Mapped[str | None] = mapped_column(String(10), nullable=True)  # online | phone | on_site
+    warranty_status: Mapped[str | None] = mapped_column(String(10), nullable=True)  # sent | accepted | fixed | confirmed
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)

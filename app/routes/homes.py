@@ -22,17 +22,6 @@ def _today() -> dt.date:
     return _now().astimezone(local_tz()).date()
 
 
-@get("/my", guards=[requires(Role.RESIDENT)], name="resident_home")
-async def resident_home(request: Request, db_session: AsyncSession) -> Template:
-    context = await overview.resident_home(db_session, request.user)
-    return Template("resident/home.html", context=context)
-
-
-@get("/desk", guards=[requires(Role.DESK, Role.SUPERVISOR, Role.ADMIN)], name="desk_home")
-async def desk_home(db_session: AsyncSession) -> Template:
-    return Template("desk/home.html", context=await overview.desk_home(db_session, _now()))
-
-
 @get("/board", guards=[requires(Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)], name="board_home")
 async def board_home(db_session: AsyncSession) -> Template:
     return Template("board/home.html", context=await overview.board_home(db_session, _today(), local_tz()))
@@ -49,4 +38,4 @@ async def supervisor_home(db_session: AsyncSession) -> Template:
     return Template("supervisor/home.html", context=await overview.supervisor_home(db_session, _now()))
 
 
-route_handlers = [resident_home, desk_home, board_home, technician_home, supervisor_home]
+route_handlers = [board_home, technician_home, supervisor_home]

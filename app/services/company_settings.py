@@ -27,7 +27,9 @@ DEFAULTS: dict[str, Any] = {
     # is kept as 24 months so that every period compares the same way.
     "warranty_months": {"waterproofing": 60, "heating_cooling": 24, "electrical": 24,
                         "plumbing": 24, "equipment": 24, "fitout": 24},
+    # A quote below the first bound needs nobody's sign-off; above it, the band's approvers.
     "approval_thresholds": [
+        {"below": 1000, "approvers": []},
         {"below": 5000, "approvers": ["engineering_vp"]},
         {"below": 10000, "approvers": ["engineering_vp", "cost_vp"]},
         {"below": None, "approvers": ["general_manager"]},

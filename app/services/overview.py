@@ -10,22 +10,12 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from app.models import OPEN_STATUSES, Occupancy, ShiftTemplate, Status, Technician, Ticket, User
+from app.models import OPEN_STATUSES, ShiftTemplate, Status, Technician, Ticket, User
 
 
 def local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
     return start.astimezone(dt.timezone.utc), (start + dt.timedelta(days=1)).astimezone(dt.timezone.utc)
-
-
-async def resident_home(db: AsyncSession, user: User) -> dict:
-    occupancies = list(await db.scalars(select(Occupancy).where(Occupancy.user_id == user.id)))
-    tickets = list(
-        await db.scalars(
-            select(Ticket).where(Ticket.reporter_id == user.id).order_by(Ticket.created_at.desc()).limit(20)
-        )
-    )
-    return {"occupancies": occupancies, "tickets": tickets}
 
 
 async def status_counts(db: AsyncSession) -> Counter[Status]:
