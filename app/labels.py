@@ -131,6 +131,8 @@ def event_text(event: Any) -> str:
         if data.get("channel") == "phone":
             return _("Quote accepted by phone (%(by)s)", by=data.get("by", ""))
         return _("Quote accepted online")
+    if kind == "followed":
+        return _("Followed %(number)s to “%(to)s”", number=data.get("original", ""), to=status_name(event.to_status))
     if kind == "after_sales":
         return after_sales_name(data.get("after_sales"))
     return kind

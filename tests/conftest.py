@@ -26,6 +26,11 @@ ACCOUNTS = {
 HOMES = {"admin": "/admin", "desk": "/desk", "dispatcher": "/board", "technician": "/tech", "supervisor": "/supervisor", "resident": "/my"}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Browser tests last: Playwright's sync API runs an event loop that other tests' asyncio.run() cannot share.
+    items.sort(key=lambda item: "/e2e/" in str(item.fspath))
+
+
 def make_settings(data_dir: Path, **extra: str) -> Settings:
     return load_settings({"BAOXIU_DATA_DIR": str(data_dir), "SECRET_KEY": "test-secret-key", **extra})
 

@@ -14,7 +14,7 @@ from app.services import quotes
 from app.services.company_settings import CompanySettings
 from app.services.intake import sla_due
 from app.services.validation import Checker, FormErrors
-from app.services.workflow import Conflict, TransitionError, record, transition
+from app.services.workflow import Conflict, TransitionError, carry_duplicates, record, transition
 
 AFTER_SALES_STEPS = ("sent", "accepted", "fixed", "confirmed")
 APPROVER_TITLES = ("engineering_vp", "cost_vp", "general_manager")
@@ -231,6 +231,7 @@ async def after_sales_step(db: AsyncSession, ticket: Ticket, form: dict, actor: 
     _touch(ticket, actor)
     if step == "confirmed":
         transition(db, ticket, Status.CONFIRMED, actor, at=now, data={"after_sales": step})
+        await carry_duplicates(db, ticket, actor, now)
     else:
         record(db, ticket, actor, "after_sales", at=now, data={"after_sales": step})
 

@@ -85,6 +85,30 @@ def record(db: AsyncSession, ticket: Ticket, actor: User | None, kind: str, *, n
     return event
 
 
+# When the original reaches one of these, its linked duplicates reach it too: they were the same fault.
+FOLLOWED_STATUSES = frozenset({S.COMPLETED, S.CONFIRMED, S.CLOSED})
+
+
+async def carry_duplicates(db: AsyncSession, original: Ticket, actor: User, at: dt.datetime | None = None) -> int:
+    """Move the open duplicates of `original` to its status, each with an event naming the original."""
+    from sqlalchemy import select
+
+    from app.models import OPEN_STATUSES
+
+    if original.status not in FOLLOWED_STATUSES:
+        return 0
+    followers = list(await db.scalars(
+        select(Ticket).where(Ticket.duplicate_of_id == original.id, Ticket.status.in_(OPEN_STATUSES))
+    ))
+    for follower in followers:
+        frm = follower.status
+        follower.status = original.status
+        follower.updated_by_id = actor.id
+        record(db, follower, actor, "followed", at=at, from_status=frm, to_status=original.status,
+               data={"original": original.number})
+    return len(followers)
+
+
 def transition(db: AsyncSession, ticket: Ticket, to: Status, actor: User, *, note: str = "",
                data: dict | None = None, at: dt.datetime | None = None) -> TicketEvent:
     roles = TRANSITIONS.get((ticket.status, to))

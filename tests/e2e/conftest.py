@@ -54,8 +54,8 @@ def server(demo_settings: Settings) -> Iterator[str]:
         process.wait(10)
 
 
-@pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+@pytest.fixture(scope="module")
+def browser(server):  # noqa: ANN001, ANN201 - the server (and its seeded database) must exist before Playwright's loop runs
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium fonts-noto-cjk)")
     from playwright.sync_api import sync_playwright
