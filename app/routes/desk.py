@@ -32,8 +32,9 @@ class DeskController(Controller):
     async def report_form(self, db_session: AsyncSession, public: bool = False) -> Template:
         return await self._form(db_session, {"channel": "self_inspection" if public else "phone"}, {})
 
-    async def _form(self, db: AsyncSession, form: dict, errors: dict, duplicates: list | None = None, status: int = 200) -> Template:
-        context = await form_page_context(db, form, errors, duplicates)
+    async def _form(self, db: AsyncSession, form: dict, errors: dict, duplicates: list | None = None,
+                    status: int = 200, kept: list[str] | None = None) -> Template:
+        context = await form_page_context(db, form, errors, duplicates, kept)
         context["estates"] = list(await db.scalars(select(Estate).order_by(Estate.code)))
         context["spots"] = PUBLIC_SPOTS
         context["public"] = form.get("channel") in {"self_inspection", "patrol"}
@@ -48,15 +49,16 @@ class DeskController(Controller):
 
     @post("/report", name="desk_report")
     async def report(self, request: Request, db_session: AsyncSession) -> Response:
-        form, uploads = await read_report_form(request)
+        report = await read_report_form(request)
+        form = report.fields
         try:
-            ticket = await intake.create_report(db_session, form, uploads, await intake_context(request, db_session))
+            ticket = await intake.create_report(db_session, form, report.photos, report.problem, await intake_context(request, db_session))
         except FormErrors as exc:
             await db_session.rollback()
-            return await self._form(db_session, form, exc.errors, status=UNPROCESSABLE)
+            return await self._form(db_session, form, exc.errors, status=UNPROCESSABLE, kept=report.keep_photos())
         except intake.DuplicatesFound as exc:
             await db_session.rollback()
-            return await self._form(db_session, form, {}, exc.candidates, status=UNPROCESSABLE)
+            return await self._form(db_session, form, {}, exc.candidates, status=UNPROCESSABLE, kept=report.keep_photos())
         return Redirect(path=f"/tickets/{ticket.number}?new=1", status_code=303)
 
     @get("/callers", name="desk_callers")

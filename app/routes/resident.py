@@ -33,22 +33,24 @@ class ResidentController(Controller):
     async def report_form(self, request: Request, db_session: AsyncSession) -> Template:
         return await self._form(request, db_session, {}, {})
 
-    async def _form(self, request: Request, db: AsyncSession, form: dict, errors: dict, duplicates: list | None = None, status: int = 200) -> Template:
-        context = await form_page_context(db, form, errors, duplicates)
+    async def _form(self, request: Request, db: AsyncSession, form: dict, errors: dict, duplicates: list | None = None,
+                    status: int = 200, kept: list[str] | None = None) -> Template:
+        context = await form_page_context(db, form, errors, duplicates, kept)
         context["units"] = await intake.units_of(db, request.user)
         return Template("resident/report.html", context=context, status_code=status)
 
     @post("/report", name="resident_report")
     async def report(self, request: Request, db_session: AsyncSession) -> Response:
-        form, uploads = await read_report_form(request)
+        report = await read_report_form(request)
+        form = report.fields
         try:
-            ticket = await intake.create_report(db_session, form, uploads, await intake_context(request, db_session))
+            ticket = await intake.create_report(db_session, form, report.photos, report.problem, await intake_context(request, db_session))
         except FormErrors as exc:
             await db_session.rollback()
-            return await self._form(request, db_session, form, exc.errors, status=UNPROCESSABLE)
+            return await self._form(request, db_session, form, exc.errors, status=UNPROCESSABLE, kept=report.keep_photos())
         except intake.DuplicatesFound as exc:
             await db_session.rollback()
-            return await self._form(request, db_session, form, {}, exc.candidates, status=UNPROCESSABLE)
+            return await self._form(request, db_session, form, {}, exc.candidates, status=UNPROCESSABLE, kept=report.keep_photos())
         return Redirect(path=f"/my/tickets/{ticket.number}?new=1", status_code=303)
 
     @get("/tickets/{number:str}", name="resident_ticket")

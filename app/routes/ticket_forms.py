@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from litestar import Request
@@ -11,19 +12,34 @@ from litestar.datastructures import UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import User
-from app.services import company_settings, staff
+from app.services import company_settings, photos, staff
 from app.services.intake import Context
 from app.web import local_tz
 
 
-async def read_report_form(request: Request) -> tuple[dict[str, str], list[tuple[str, bytes]]]:
+@dataclass
+class ReportForm:
+    fields: dict[str, str]
+    photos: list[photos.CheckedPhoto]  # new uploads that passed the check, then ones kept from a failed submit
+    problem: str | None
+    upload_dir: Path
+
+    def keep_photos(self) -> list[str]:
+        """After a failed submit: stash the good photos and return the tokens the form carries back."""
+        return [photos.stash(photo, self.upload_dir) for photo in self.photos]
+
+
+async def read_report_form(request: Request) -> ReportForm:
     form = await request.form()
-    fields = {k: v.strip() for k, v in form.items() if isinstance(v, str) and k != "_csrf_token"}
+    fields = {k: v.strip() for k, v in form.items() if isinstance(v, str) and k not in {"_csrf_token", "kept_photo"}}
     uploads = []
     for value in form.getall("photos") if "photos" in form else []:
         if isinstance(value, UploadFile) and value.filename:
             uploads.append((value.filename, await value.read()))
-    return fields, uploads
+    upload_dir = Path(request.app.state.settings.upload_dir)
+    accepted, problem = photos.check(uploads)
+    kept = photos.unstash(form.getall("kept_photo") if "kept_photo" in form else [], upload_dir)
+    return ReportForm(fields, kept + accepted, problem, upload_dir)
 
 
 async def intake_context(request: Request, db: AsyncSession) -> Context:
@@ -38,8 +54,10 @@ async def intake_context(request: Request, db: AsyncSession) -> Context:
     )
 
 
-async def form_page_context(db: AsyncSession, form: dict, errors: dict, duplicates: list | None = None) -> dict:
+async def form_page_context(db: AsyncSession, form: dict, errors: dict, duplicates: list | None = None,
+                            kept_photos: list[str] | None = None) -> dict:
     return {
+        "kept_photos": kept_photos or [],
         "form": {"idempotency_key": secrets.token_urlsafe(16), **form},
         "errors": errors,
         "duplicates": duplicates or [],

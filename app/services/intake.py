@@ -193,7 +193,9 @@ def _urgency(form: dict, actor: User, proposal: classify.Proposal, check: Checke
         return proposal.urgency
 
 
-async def create_report(db: AsyncSession, form: dict[str, str], uploads: list[tuple[str, bytes]], ctx: Context) -> Ticket:
+async def create_report(db: AsyncSession, form: dict[str, str], report_photos: list[photos.CheckedPhoto],
+                        photo_problem: str | None, ctx: Context) -> Ticket:
+    """Register one report. `report_photos` are already checked; `photo_problem` says what was refused."""
     key = form.get("idempotency_key", "")[:64] or None
     if key and (existing := await db.scalar(select(Ticket).where(Ticket.idempotency_key == key))):
         return existing
@@ -208,7 +210,8 @@ async def create_report(db: AsyncSession, form: dict[str, str], uploads: list[tu
     access = form.get("access", "someone_home")
     if access not in ACCESS_CHOICES:
         check.fail("access", _("Choose one."))
-    accepted_photos, photo_problem = photos.check(uploads)
+    if len(report_photos) > photos.MAX_PHOTOS:
+        check.fail("photos", _("At most %(n)s photos.", n=photos.MAX_PHOTOS))
     if photo_problem:
         check.fail("photos", photo_problem)
     if not public and actor.role is not Role.RESIDENT:
@@ -267,7 +270,7 @@ async def create_report(db: AsyncSession, form: dict[str, str], uploads: list[tu
     if duplicate_of is not None:
         record(db, ticket, actor, "linked", at=ctx.now, data={"original": duplicate_of.number},
                note=_("Linked as a duplicate of %(number)s.", number=duplicate_of.number))
-    for photo in accepted_photos:
+    for photo in report_photos:
         stored, thumb = photos.store(photo, ctx.upload_dir)
         db.add(Photo(ticket_id=ticket.id, uploaded_by_id=actor.id, stored_name=stored, thumb_name=thumb,
                      content_type=photo.content_type, size_bytes=len(photo.data)))

@@ -50,6 +50,33 @@ def check(uploads: list[tuple[str, bytes]]) -> tuple[list[CheckedPhoto], str | N
     return accepted, (" ".join(problems) or None)
 
 
+PENDING = "pending"
+_TOKEN_CHARS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+_EXTENSIONS = {extension: content_type for content_type, extension in FORMATS.values()}
+
+
+def stash(photo: CheckedPhoto, upload_dir: Path) -> str:
+    """Keep an accepted photo of a form that failed, so the resubmitted form need not upload it again."""
+    folder = upload_dir / PENDING
+    folder.mkdir(parents=True, exist_ok=True)
+    token = f"{secrets.token_urlsafe(18)}.{photo.extension}"
+    (folder / token).write_bytes(photo.data)
+    return token
+
+
+def unstash(tokens: list[str], upload_dir: Path) -> list[CheckedPhoto]:
+    """The stashed photos behind these tokens; anything that is not a token of ours is ignored."""
+    photos = []
+    for token in tokens[:MAX_PHOTOS]:
+        stem, _, extension = token.partition(".")
+        if not stem or set(stem) - _TOKEN_CHARS or extension not in _EXTENSIONS:
+            continue
+        path = upload_dir / PENDING / token
+        if path.is_file():
+            photos.append(CheckedPhoto(path.read_bytes(), _EXTENSIONS[extension], extension))
+    return photos
+
+
 def store(photo: CheckedPhoto, upload_dir: Path) -> tuple[str, str]:
     """Write the photo and its JPEG thumbnail; return their file names."""
     upload_dir.mkdir(parents=True, exist_ok=True)

@@ -62,16 +62,31 @@ def test_form_with_errors_keeps_everything_typed_and_saves_nothing(as_role, demo
 
 def test_bad_photo_is_refused_with_a_message_and_the_rest_stays(as_role, demo_settings):
     client = as_role("resident")
-    before = _count(demo_settings)
     response = _report(client, demo_settings, description="阳台门关不上",
                        files=[("photos", ("notes.txt", b"just text", "text/plain")), ("photos", ("door.jpg", jpeg(), "image/jpeg"))])
     assert response.status_code == 422
     assert "notes.txt" in response.text and "不是 JPEG、PNG 或 WebP" in response.text
     assert "阳台门关不上" in response.text
+    # The good photo is kept: the corrected form carries it and the ticket gets it.
+    kept = re.findall(r'name="kept_photo" value="([^"]+)"', response.text)
+    assert len(kept) == 1
+    fixed = post(client, "/my/report", {"unit_id": str(_resident_unit(demo_settings)), "trade_code": "locks", "access": "someone_home",
+                                        "idempotency_key": form_key(response.text), "duplicate_decision": "different",
+                                        "description": "阳台门关不上", "kept_photo": kept})
+    assert fixed.status_code == 200
+    with db_session(demo_settings) as db:
+        ticket_id = db.scalar(select(Ticket.id).where(Ticket.number == ticket_number(fixed)))
+        assert db.scalar(select(func.count()).where(Photo.ticket_id == ticket_id)) == 1
+    before = _count(demo_settings)
+    forged = _report(client, demo_settings, description="试图读取别的文件", kept_photo=["../../secret_key", "x.txt"])
+    assert forged.status_code == 200
+    with db_session(demo_settings) as db:
+        ticket_id = db.scalar(select(Ticket.id).where(Ticket.number == ticket_number(forged)))
+        assert db.scalar(select(func.count()).where(Photo.ticket_id == ticket_id)) == 0
     big = _report(client, demo_settings, description="阳台门关不上",
                   files={"photos": ("huge.jpg", jpeg() + b"\0" * (10 * 1024 * 1024), "image/jpeg")})
     assert big.status_code == 422 and "huge.jpg" in big.text and "10 MB" in big.text
-    assert _count(demo_settings) == before
+    assert _count(demo_settings) == before + 1
 
 
 def test_double_submit_creates_one_ticket(as_role, demo_settings):
