@@ -6,6 +6,8 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from litestar import Litestar
 from litestar.datastructures import State
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
@@ -15,8 +17,9 @@ from app.db import make_alchemy_config
 from app.errors import handle_http_exception, handle_server_error
 from app.i18n import LocaleMiddleware
 from app.models import StoreItem
-from app.routes import admin, auth, desk, homes, photos, resident, tickets
+from app.routes import admin, auth, board, desk, homes, photos, resident, tickets
 from app.security import session_auth
+from app.services.solve_jobs import SolveJobs
 from app.settings import Settings, get_settings
 from app.web import STATIC_DIR, template_config
 
@@ -34,9 +37,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
             resident.ResidentController,
             desk.DeskController,
             tickets.TicketController,
+            board.BoardController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
-        plugins=[SQLAlchemyPlugin(config=alchemy), HTMXPlugin()],
+        plugins=[
+            SQLAlchemyPlugin(config=alchemy),
+            HTMXPlugin(),
+            # Live board updates. In-memory for the single embedded process; at scale the same plugin
+            # takes the PostgreSQL backend (litestar.channels.backends.asyncpg) so every process hears.
+            ChannelsPlugin(backend=MemoryChannelsBackend(history=0), channels=["board"]),
+        ],
         stores={
             "sessions": SQLAlchemyStore(alchemy, model=StoreItem, namespace="sessions"),
             "login_throttle": SQLAlchemyStore(alchemy, model=StoreItem, namespace="login"),
@@ -52,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=template_config(),
         openapi_config=None,  # an HTML app: no public API schema to expose
         exception_handlers={HTTPException: handle_http_exception, Exception: handle_server_error},
-        state=State({"settings": settings, "alchemy": alchemy}),
+        state=State({"settings": settings, "alchemy": alchemy, "solve_jobs": SolveJobs()}),
         # Six 10 MB photos and the form around them.
         request_max_body_size=64 * 1024 * 1024,
         debug=settings.debug,

@@ -5,6 +5,7 @@ from advanced_alchemy.base import orm_registry
 from app.models.company import CompanySetting
 from app.models.people import STAFF_ROLES, Occupancy, Role, ShiftTemplate, Technician, User
 from app.models.places import Building, Estate, Unit
+from app.models.plans import DayPlan, PlanBreak, PlanStop, PlanUnassigned
 from app.models.store import StoreItem
 from app.models.tickets import (
     OPEN_STATUSES,
@@ -31,9 +32,13 @@ __all__ = [
     "Channel",
     "Charge",
     "CompanySetting",
+    "DayPlan",
     "Estate",
     "Occupancy",
     "Photo",
+    "PlanBreak",
+    "PlanStop",
+    "PlanUnassigned",
     "Role",
     "Scope",
     "ShiftTemplate",

@@ -121,6 +121,9 @@ class Ticket(BigIntAuditBase):
     consent_by: Mapped[str | None] = mapped_column(String(50), nullable=True)
     consent_channel: Mapped[str | None] = mapped_column(String(10), nullable=True)  # online | phone | on_site
     warranty_status: Mapped[str | None] = mapped_column(String(10), nullable=True)  # sent | accepted | fixed | confirmed
+    # Technicians who declined or let the offer time out: the next plan leaves them out for this job.
+    declined_by: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    offered_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -22,11 +22,6 @@ def _today() -> dt.date:
     return _now().astimezone(local_tz()).date()
 
 
-@get("/board", guards=[requires(Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)], name="board_home")
-async def board_home(db_session: AsyncSession) -> Template:
-    return Template("board/home.html", context=await overview.board_home(db_session, _today(), local_tz()))
-
-
 @get("/tech", guards=[requires(Role.TECHNICIAN)], name="technician_home")
 async def technician_home(request: Request, db_session: AsyncSession) -> Template:
     context = await overview.technician_home(db_session, request.user, _today(), local_tz())
@@ -38,4 +33,4 @@ async def supervisor_home(db_session: AsyncSession) -> Template:
     return Template("supervisor/home.html", context=await overview.supervisor_home(db_session, _now()))
 
 
-route_handlers = [board_home, technician_home, supervisor_home]
+route_handlers = [technician_home, supervisor_home]

@@ -6,11 +6,10 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
-from app.models import OPEN_STATUSES, ShiftTemplate, Status, Technician, Ticket, User
+from app.models import OPEN_STATUSES, Status, Technician, Ticket, User
 
 
 def local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -32,27 +31,6 @@ async def desk_home(db: AsyncSession, now: dt.datetime) -> dict:
         )
     )
     return {"counts": await status_counts(db), "waiting": waiting}
-
-
-async def board_home(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> dict:
-    start, end = local_day_bounds(day, tz)
-    on_shift = list(
-        await db.scalars(
-            select(Technician)
-            .join(ShiftTemplate, and_(ShiftTemplate.technician_id == Technician.id, ShiftTemplate.weekday == day.weekday()))
-            .options(selectinload(Technician.shifts))
-            .order_by(Technician.id)
-        )
-    )
-    to_plan = await db.scalar(
-        select(func.count()).where(
-            Ticket.status == Status.TRIAGED,
-            Ticket.duplicate_of_id.is_(None),
-            Ticket.window_start < end,
-            Ticket.window_end >= start,
-        )
-    )
-    return {"day": day, "on_shift": on_shift, "to_plan": to_plan or 0, "counts": await status_counts(db)}
 
 
 async def technician_home(db: AsyncSession, user: User, day: dt.date, tz: ZoneInfo) -> dict:

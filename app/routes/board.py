@@ -1,0 +1,178 @@
+"""The dispatcher's board: the day on a time axis, optimise with preview, apply, move, pin, lock, live."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, Request, Response, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.channels import ChannelsPlugin
+from litestar.exceptions import NotFoundException
+from litestar.plugins.htmx import HTMXRequest
+from litestar.response import ServerSentEvent, Template
+from litestar.response.sse import ServerSentEventMessage
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Role
+from app.routes.forms import form_dict
+from app.routes.resident import conflict_message
+from app.security import requires
+from app.services import board as board_service
+from app.services import company_settings, planning, route_map
+from app.services.board_moves import MoveError, lock_route, move_job, toggle_pin
+from app.services.workflow import Conflict
+from app.web import local_tz
+
+OPTIMISE_SECONDS = 10.0
+BOARD_CHANNEL = "board"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise NotFoundException() from None
+
+
+def announce(request: Request, what: str) -> BackgroundTask:
+    """Tell every open board that something changed, once this response has committed."""
+    channels = request.app.plugins.get(ChannelsPlugin)
+    return BackgroundTask(channels.wait_published, what, BOARD_CHANNEL)
+
+
+class BoardController(Controller):
+    path = "/board"
+    guards = [requires(Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)]  # noqa: RUF012
+
+    async def _board(self, db: AsyncSession, day: dt.date) -> board_service.Board:
+        settings = await company_settings.load(db)
+        data = await planning.load_day(db, day, local_tz(), settings)
+        planning.build_problem(data, _now())  # sorts out what can no longer be planned today
+        return board_service.build(data)
+
+    async def _page(self, request: HTMXRequest, db: AsyncSession, day: dt.date, *, message: str | None = None,
+                    status: int = 200, fragment: bool = False) -> Template:
+        board = await self._board(db, day)
+        context = {"board": board, "map": route_map.draw(board), "message": message, "now": _now(),
+                   "clock": board_service.clock, "axis_percent": board_service.axis_percent, "today": _now().astimezone(local_tz()).date(), "dt": dt}
+        if fragment or (request.htmx and request.htmx.target == "board"):
+            return Template("board/_board.html", context=context, status_code=status)
+        return Template("board/page.html", context=context, status_code=status)
+
+    @get("/", name="board_home")
+    async def page(self, request: HTMXRequest, db_session: AsyncSession, day: str = "") -> Template:
+        return await self._page(request, db_session, _day(day) if day else _now().astimezone(local_tz()).date())
+
+    @post("/{day:str}/optimise", name="board_optimise")
+    async def optimise(self, day: str, request: Request, db_session: AsyncSession) -> Template:
+        the_day = _day(day)
+        settings = await company_settings.load(db_session)
+        data = await planning.load_day(db_session, the_day, local_tz(), settings)
+        problem = planning.build_problem(data, _now())
+        previous = planning.stored_plan(data)
+
+        async def work():  # noqa: ANN202
+            return problem, await planning.solve(problem, OPTIMISE_SECONDS, previous)
+
+        job = request.app.state.solve_jobs.start(day, data.plan.version if data.plan else 0, OPTIMISE_SECONDS, work)
+        return Template("board/_optimise.html", context={"job": job, "day": day})
+
+    @get("/{day:str}/optimise/{job_id:str}", name="board_optimise_status")
+    async def optimise_status(self, day: str, job_id: str, request: Request, db_session: AsyncSession) -> Template:
+        job = request.app.state.solve_jobs.get(job_id)
+        if job is None:
+            raise NotFoundException()
+        context = {"job": job, "day": day}
+        if job.done and job.result is not None:
+            settings = await company_settings.load(db_session)
+            data = await planning.load_day(db_session, _day(day), local_tz(), settings)
+            _problem, proposal = job.result
+            context.update(preview_context(data, proposal))
+        return Template("board/_optimise.html", context=context)
+
+    @post("/{day:str}/apply", name="board_apply")
+    async def apply(self, day: str, request: HTMXRequest, db_session: AsyncSession) -> Response:
+        form = await form_dict(request)
+        job = request.app.state.solve_jobs.get(form.get("job", ""))
+        if job is None or not job.done or job.result is None:
+            return await self._page(request, db_session, _day(day), message=_gone(), status=409, fragment=True)
+        settings = await company_settings.load(db_session)
+        data = await planning.load_day(db_session, _day(day), local_tz(), settings)
+        problem, proposal = job.result
+        try:
+            await planning.apply(db_session, data, proposal, job.base_version, request.user, _now(), problem)
+        except Conflict as exc:
+            await db_session.rollback()
+            request.app.state.solve_jobs.drop(job.id)
+            return await self._page(request, db_session, _day(day), message=conflict_message(exc), status=409, fragment=True)
+        request.app.state.solve_jobs.drop(job.id)
+        await db_session.flush()
+        response = await self._page(request, db_session, _day(day), fragment=True)
+        response.background = announce(request, "plan")
+        return response
+
+    @post("/{day:str}/move", name="board_move")
+    async def move(self, day: str, request: HTMXRequest, db_session: AsyncSession) -> Response:
+        return await self._change(day, request, db_session, move_job)
+
+    @post("/{day:str}/pin", name="board_pin")
+    async def pin(self, day: str, request: HTMXRequest, db_session: AsyncSession) -> Response:
+        return await self._change(day, request, db_session, toggle_pin)
+
+    @post("/{day:str}/lock", name="board_lock")
+    async def lock(self, day: str, request: HTMXRequest, db_session: AsyncSession) -> Response:
+        return await self._change(day, request, db_session, lock_route)
+
+    async def _change(self, day: str, request: HTMXRequest, db: AsyncSession, change) -> Response:  # noqa: ANN001
+        the_day = _day(day)
+        form = await form_dict(request)
+        settings = await company_settings.load(db)
+        data = await planning.load_day(db, the_day, local_tz(), settings)
+        try:
+            await change(db, data, form, request.user, _now())
+        except Conflict as exc:
+            await db.rollback()
+            return await self._page(request, db, the_day, message=conflict_message(exc), status=409, fragment=True)
+        except MoveError as exc:
+            await db.rollback()
+            return await self._page(request, db, the_day, message=str(exc), status=422, fragment=True)
+        await db.flush()
+        response = await self._page(request, db, the_day, fragment=True)
+        response.background = announce(request, "plan")
+        return response
+
+    @get("/events", name="board_events")
+    async def events(self, channels: ChannelsPlugin) -> ServerSentEvent:
+        async def stream():  # noqa: ANN202
+            async with channels.start_subscription([BOARD_CHANNEL]) as subscriber:
+                async for message in subscriber.iter_events():
+                    yield ServerSentEventMessage(event="changed", data=message.decode() if isinstance(message, bytes) else str(message))
+
+        return ServerSentEvent(stream())
+
+
+def _gone() -> str:
+    from app.i18n import gettext as _
+
+    return _("That optimisation has already been applied or has expired. Optimise again.")
+
+
+def preview_context(data: planning.DayData, proposal) -> dict:  # noqa: ANN001
+    """What applying would change: jobs moved, technicians affected, and the totals side by side."""
+    current = planning.stored_plan(data)
+    changes = planning.diff(current, proposal)
+    names = {t.id: t.user.name for t in data.technicians}
+    numbers = {t.id: t.number for t in data.tickets}
+    affected = sorted({names.get(c.before) or "" for c in changes if c.before} | {names.get(c.after) or "" for c in changes if c.after} - {""})
+    return {
+        "changes": [(numbers.get(c.ticket_id, "?"), names.get(c.before), names.get(c.after)) for c in changes],
+        "affected": affected,
+        "served_before": len(current.served()) if current else 0,
+        "served_after": len(proposal.served()),
+        "unassigned_after": len(proposal.unassigned),
+        "travel_after_h": round(proposal.stats.get("travel_s", 0) / 3600, 1),
+    }

@@ -1,0 +1,161 @@
+"""The dispatcher's board as plain data: one row per technician on a 07:00–22:00 axis, the queue, totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from app.models import DayPlan, PlanBreak, Technician, Ticket, Urgency
+from app.i18n import gettext as _
+from app.services import reasons
+from app.services.planning import DayData
+
+AXIS_START_S = 7 * 3600
+AXIS_END_S = 22 * 3600
+AXIS_SPAN_S = AXIS_END_S - AXIS_START_S
+
+
+def axis_percent(seconds: int) -> float:
+    return round(100 * (min(max(seconds, AXIS_START_S), AXIS_END_S) - AXIS_START_S) / AXIS_SPAN_S, 3)
+
+
+def clock(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+@dataclass
+class Block:
+    ticket: Ticket
+    sequence: int
+    arrival_s: int
+    start_s: int
+    end_s: int
+    travel_s: int
+    pinned: bool
+    violations: list[str]
+
+    @property
+    def left(self) -> float:
+        return axis_percent(self.start_s)
+
+    @property
+    def width(self) -> float:
+        return max(axis_percent(self.end_s) - self.left, 0.4)
+
+    @property
+    def travel_left(self) -> float:
+        return axis_percent(self.arrival_s - self.travel_s)
+
+    @property
+    def travel_width(self) -> float:
+        return max(axis_percent(self.arrival_s) - self.travel_left, 0)
+
+
+@dataclass
+class Row:
+    technician: Technician
+    shift_start_s: int
+    shift_end_s: int
+    blocks: list[Block] = field(default_factory=list)
+    breaks: list[PlanBreak] = field(default_factory=list)
+    locked: bool = False
+
+    @property
+    def service_s(self) -> int:
+        return sum(b.end_s - b.start_s for b in self.blocks)
+
+    @property
+    def travel_s(self) -> int:
+        return sum(b.travel_s for b in self.blocks)
+
+    @property
+    def utilisation(self) -> int:
+        available = self.shift_end_s - self.shift_start_s - sum(b.end_s - b.start_s for b in self.breaks)
+        return round(100 * (self.service_s + self.travel_s) / available) if available > 0 else 0
+
+    @property
+    def shift_left(self) -> float:
+        return axis_percent(self.shift_start_s)
+
+    @property
+    def shift_width(self) -> float:
+        return axis_percent(self.shift_end_s) - self.shift_left
+
+
+@dataclass
+class QueueItem:
+    ticket: Ticket
+    reason: str
+
+
+@dataclass
+class Board:
+    day: dt.date
+    plan: DayPlan | None
+    rows: list[Row]
+    queue: list[QueueItem]
+    hours: list[tuple[str, float]]
+    data: DayData
+
+    @property
+    def version(self) -> int:
+        return self.plan.version if self.plan else 0
+
+    @property
+    def jobs(self) -> int:
+        return sum(len(r.blocks) for r in self.rows)
+
+    @property
+    def travel_hours(self) -> float:
+        return round(sum(r.travel_s for r in self.rows) / 3600, 1)
+
+    def explain(self, text: str) -> str:
+        """A solver reason or rule break in the dispatcher's words, with names instead of solver keys."""
+        from app.labels import trade_name
+
+        technicians = {t.id: t.user.name for t in self.data.technicians}
+        tickets = {t.id: t.number for t in self.data.tickets} | {t.id: t.number for t, _why in self.data.held_out}
+        trades = {code: trade_name(trade) for code, trade in self.data.trades.items()}
+        return reasons.localize(text, technicians, tickets, trades)
+
+    def emergencies(self) -> list[tuple[Block, Row, int | None]]:
+        """Each planned emergency, who goes, and the arrival's minutes past the promise (<= 0: in time)."""
+        found = []
+        for row in self.rows:
+            for block in row.blocks:
+                if block.ticket.urgency is Urgency.EMERGENCY:
+                    due = block.ticket.sla_due_at
+                    late = None if due is None else round((self.data.moment(block.arrival_s) - due).total_seconds() / 60)
+                    found.append((block, row, late))
+        return found
+
+
+def build(data: DayData) -> Board:
+    tickets = {t.id: t for t in data.tickets}
+    locked = set(data.plan.locked_technicians or []) if data.plan else set()
+    rows = {}
+    for technician in data.technicians:
+        shift = data.shifts[technician.id]
+        rows[technician.id] = Row(technician, shift.start_min * 60, shift.end_min * 60, locked=technician.id in locked)
+    placed = set()
+    if data.plan is not None:
+        for stop in data.plan.stops:
+            ticket = tickets.get(stop.ticket_id)
+            row = rows.get(stop.technician_id)
+            if ticket is None or row is None:
+                continue  # closed or cancelled since the plan was made, or technician off today
+            placed.add(ticket.id)
+            row.blocks.append(Block(ticket, stop.sequence, stop.arrival_s, stop.start_s, stop.end_s, stop.travel_s,
+                                    stop.pinned, list(stop.violations or [])))
+        for slot in data.plan.breaks:
+            if slot.technician_id in rows:
+                rows[slot.technician_id].breaks.append(slot)
+    for row in rows.values():
+        row.blocks.sort(key=lambda b: b.sequence)
+    reasons = {u.ticket_id: u.reason for u in data.plan.unassigned} if data.plan else {}
+    queue = [QueueItem(t, reasons.get(t.id, "")) for t in data.tickets if t.id not in placed]
+    queue += [QueueItem(t, " ".join(why)) for t, why in data.held_out]
+    queue += [QueueItem(t, _("The appointment window has passed: rebook it with the resident.")) for t in data.missed if t.id not in placed]
+    queue.sort(key=lambda q: (list(Urgency).index(q.ticket.urgency), q.ticket.window_start or q.ticket.created_at))
+    hours = [(f"{h:02d}:00", axis_percent(h * 3600)) for h in range(7, 23)]
+    return Board(data.day, data.plan, list(rows.values()), queue, hours, data)

@@ -1,0 +1,302 @@
+"""From the database to a dispatch problem and back: the day's plan, versioned.
+
+The solver knows nothing of tickets: technicians become `T<id>`, tickets `J<id>`, positions `L<id>`.
+Work already accepted or under way is pinned to its technician; work started keeps its start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import anyio
+from sqlalchemy import and_, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import dispatch
+from app.models import (
+    DayPlan,
+    PlanBreak,
+    PlanStop,
+    PlanUnassigned,
+    ShiftTemplate,
+    Status,
+    Technician,
+    Ticket,
+    Trade,
+    Urgency,
+    User,
+)
+from app.services.company_settings import CompanySettings
+from app.services.ticket_actions import dispatch_blockers
+from app.services.workflow import Conflict, record
+
+PLANNABLE = (Status.TRIAGED, Status.ASSIGNED, Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE, Status.IN_PROGRESS)
+HELD = (Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE, Status.IN_PROGRESS)  # the technician said yes
+STARTED = (Status.EN_ROUTE, Status.ON_SITE, Status.IN_PROGRESS)
+DAY_END_S = 24 * 3600 - 1
+
+
+def tech_key(technician_id: int) -> str:
+    return f"T{technician_id}"
+
+
+def job_key(ticket_id: int) -> str:
+    return f"J{ticket_id}"
+
+
+def key_id(key: str) -> int:
+    return int(key[1:])
+
+
+@dataclass
+class DayData:
+    """Everything the board and the solver need about one day, read once."""
+
+    day: dt.date
+    tz: ZoneInfo
+    technicians: list[Technician]
+    shifts: dict[int, ShiftTemplate]
+    tickets: list[Ticket]
+    trades: dict[str, Trade]
+    plan: DayPlan | None
+    held_out: list[tuple[Ticket, list[str]]] = field(default_factory=list)  # and why the planner may not take them
+    missed: list[Ticket] = field(default_factory=list)  # today, appointment window already over
+
+    def seconds(self, moment: dt.datetime) -> int:
+        local = moment.astimezone(self.tz)
+        return int((local - dt.datetime.combine(self.day, dt.time(), tzinfo=self.tz)).total_seconds())
+
+    def moment(self, seconds: int) -> dt.datetime:
+        return dt.datetime.combine(self.day, dt.time(), tzinfo=self.tz) + dt.timedelta(seconds=seconds)
+
+
+def day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+    return start, start + dt.timedelta(days=1)
+
+
+async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: CompanySettings) -> DayData:
+    rows = await db.execute(
+        select(Technician, ShiftTemplate)
+        .join(ShiftTemplate, and_(ShiftTemplate.technician_id == Technician.id, ShiftTemplate.weekday == day.weekday()))
+        .join(User, User.id == Technician.user_id)
+        .where(User.is_active.is_(True))
+        .order_by(ShiftTemplate.start_min, Technician.id)
+    )
+    technicians, shifts = [], {}
+    for technician, shift in rows:
+        technicians.append(technician)
+        shifts[technician.id] = shift
+    start, end = day_bounds(day, tz)
+    tickets = list(await db.scalars(
+        select(Ticket).where(
+            Ticket.status.in_(PLANNABLE),
+            Ticket.duplicate_of_id.is_(None),
+            or_(
+                and_(Ticket.window_start < end, Ticket.window_end > start),
+                # Emergencies and urgent jobs have no appointment: they are for the day they came in.
+                and_(Ticket.window_start.is_(None), Ticket.urgency.in_((Urgency.EMERGENCY, Urgency.URGENT)),
+                     Ticket.created_at >= start, Ticket.created_at < end),
+            ),
+        ).order_by(Ticket.id)
+    ))
+    trades = {t.code: t for t in await db.scalars(select(Trade))}
+    plan = await db.scalar(select(DayPlan).where(DayPlan.day == day))
+    data = DayData(day, tz, technicians, shifts, [], trades, plan)
+    for ticket in tickets:
+        blockers = dispatch_blockers(ticket, settings)
+        if blockers and ticket.status not in HELD:
+            data.held_out.append((ticket, blockers))
+        else:
+            data.tickets.append(ticket)
+    return data
+
+
+def build_problem(data: DayData, now: dt.datetime) -> dispatch.Problem:
+    """The day as the solver sees it. For today nothing new is planned before `now`: jobs whose window
+    has passed go to `data.missed` (to be rebooked), and idle technicians start from now."""
+    plan_stops = {s.ticket_id: s for s in data.plan.stops} if data.plan else {}
+    locked = set(data.plan.locked_technicians or []) if data.plan else set()
+    on_shift = {t.id for t in data.technicians}
+    now_s = max(0, data.seconds(now))  # before the day starts this is 0: nothing to clip
+    data.missed = []
+    locations: dict[str, dispatch.Location] = {}
+    technicians = []
+    jobs = []
+    declined: dict[int, set[int]] = {}
+    for ticket in data.tickets:
+        declined[ticket.id] = {int(x) for x in (ticket.declined_by or [])}
+
+    for technician in data.technicians:
+        shift = data.shifts[technician.id]
+        home = f"H{technician.id}"
+        locations[home] = dispatch.Location(home, technician.home_lat, technician.home_lon)
+        breaks = ()
+        if shift.break_minutes and shift.break_earliest_min is not None:
+            breaks = (dispatch.Break(shift.break_earliest_min * 60, shift.break_latest_min * 60, shift.break_minutes * 60),)
+        # A job some technicians declined gets its own skill that only the others have.
+        extra = {job_key(tid) for tid, refused in declined.items() if refused and technician.id not in refused}
+        busy = any(t.technician_id == technician.id and t.status in STARTED for t in data.tickets)
+        # Started work keeps its (past) times, so its technician keeps the whole shift.
+        start_s = shift.start_min * 60 if busy else min(max(shift.start_min * 60, now_s), shift.end_min * 60)
+        technicians.append(dispatch.Technician(
+            id=tech_key(technician.id), skills=frozenset(technician.trades) | extra, start=home, end=home,
+            shift=dispatch.Shift(start_s, shift.end_min * 60), breaks=breaks,
+        ))
+
+    for ticket in data.tickets:
+        windows = _windows(data, ticket, now_s)
+        started = ticket.status in STARTED
+        if not started:
+            windows = tuple((max(open_s, now_s), close_s) for open_s, close_s in windows if close_s >= now_s)
+            if not windows:
+                data.missed.append(ticket)
+                continue
+        place = ticket.building or ticket.estate
+        location = f"L{ticket.id}"
+        locations[location] = dispatch.Location(location, place.lat, place.lon)
+        trade = data.trades.get(ticket.trade_code)
+        skills = {ticket.trade_code} | ({job_key(ticket.id)} if declined[ticket.id] else set())
+        pinned_to, fixed_start = None, None
+        stop = plan_stops.get(ticket.id)
+        if ticket.status in HELD and ticket.technician_id in on_shift:
+            pinned_to = tech_key(ticket.technician_id)
+        elif stop is not None and (stop.pinned or stop.technician_id in locked) and stop.technician_id in on_shift:
+            pinned_to = tech_key(stop.technician_id)
+        if pinned_to and stop is not None and (ticket.status in STARTED or stop.technician_id in locked):
+            fixed_start = stop.start_s
+        jobs.append(dispatch.Job(
+            id=job_key(ticket.id), location=location, service=(trade.service_minutes if trade else 60) * 60,
+            skills=frozenset(skills), windows=windows, priority=ticket.urgency.value,
+            pinned_to=pinned_to, fixed_start=fixed_start,
+        ))
+    return dispatch.Problem(name=f"baoxiu-{data.day.isoformat()}", locations=list(locations.values()),
+                            technicians=technicians, jobs=jobs)
+
+
+def _windows(data: DayData, ticket: Ticket, now_s: int) -> tuple[tuple[int, int], ...]:
+    reported_s = max(0, data.seconds(ticket.created_at))
+    if ticket.window_start is not None and ticket.window_end is not None:
+        open_s = max(0, data.seconds(ticket.window_start))
+        close_s = min(DAY_END_S, data.seconds(ticket.window_end))
+        if ticket.urgency in (Urgency.EMERGENCY, Urgency.URGENT):
+            open_s = max(open_s, min(reported_s, close_s))  # nobody can be sent before the call
+        return ((open_s, max(open_s, close_s)),)
+    # No appointment (emergency, urgent): from the report, or from now if that is later, to the day's end.
+    return ((max(reported_s, min(now_s, DAY_END_S)), DAY_END_S),)
+
+
+async def solve(problem: dispatch.Problem, time_limit_s: float, previous: dispatch.Plan | None = None) -> dispatch.Plan:
+    # OR-Tools holds the GIL for long stretches: run it in a worker thread so the board keeps answering.
+    return await anyio.to_thread.run_sync(lambda: dispatch.solve(problem, time_limit_s, previous))
+
+
+def stored_plan(data: DayData) -> dispatch.Plan | None:
+    """The stored plan in the solver's terms, to warm-start the next search and to diff against."""
+    if data.plan is None:
+        return None
+    routes: dict[int, dispatch.Route] = {}
+    for stop in sorted(data.plan.stops, key=lambda s: (s.technician_id, s.sequence)):
+        route = routes.setdefault(stop.technician_id, dispatch.Route(tech_key(stop.technician_id)))
+        route.stops.append(dispatch.Stop(job_key(stop.ticket_id), stop.arrival_s, stop.start_s, stop.end_s))
+    return dispatch.Plan(instance=f"baoxiu-{data.day.isoformat()}", routes=list(routes.values()))
+
+
+@dataclass
+class Change:
+    ticket_id: int
+    before: int | None  # technician id, None when it was not on a route
+    after: int | None
+
+
+def diff(before: dispatch.Plan | None, after: dispatch.Plan) -> list[Change]:
+    def owners(plan: dispatch.Plan | None) -> dict[int, int]:
+        if plan is None:
+            return {}
+        return {key_id(s.job): key_id(r.technician) for r in plan.routes for s in r.stops}
+
+    old, new = owners(before), owners(after)
+    return [Change(t, old.get(t), new.get(t)) for t in sorted(set(old) | set(new)) if old.get(t) != new.get(t)]
+
+
+async def apply(db: AsyncSession, data: DayData, proposal: dispatch.Plan, base_version: int, actor: User,
+                now: dt.datetime, problem: dispatch.Problem | None = None) -> DayPlan:
+    """Store `proposal` as the day's plan and offer each technician their new jobs.
+
+    Refused with `Conflict` when someone applied or moved since `base_version` was read.
+    """
+    plan = data.plan
+    if plan is not None and plan.version != base_version:
+        editor = await db.get(User, plan.updated_by_id) if plan.updated_by_id else None
+        raise Conflict(by=editor.name if editor else "?", at=plan.updated_at)
+    if plan is None:
+        if base_version != 0:
+            raise Conflict(by="?", at=now)
+        plan = DayPlan(day=data.day, locked_technicians=[], stops=[], unassigned=[])
+        db.add(plan)
+    pins = {s.ticket_id for s in plan.stops if s.pinned}
+    await db.flush()
+    await db.execute(delete(PlanStop).where(PlanStop.plan_id == plan.id))
+    await db.execute(delete(PlanUnassigned).where(PlanUnassigned.plan_id == plan.id))
+    await db.execute(delete(PlanBreak).where(PlanBreak.plan_id == plan.id))
+    tickets = {t.id: t for t in data.tickets}
+    travel = travel_per_stop(problem or build_problem(data, now), proposal)
+    for route in proposal.routes:
+        technician_id = key_id(route.technician)
+        for sequence, stop in enumerate(route.stops):
+            ticket_id = key_id(stop.job)
+            db.add(PlanStop(plan_id=plan.id, technician_id=technician_id, ticket_id=ticket_id, sequence=sequence,
+                            arrival_s=stop.arrival, start_s=stop.start, end_s=stop.end,
+                            travel_s=travel.get(stop.job, 0), pinned=ticket_id in pins,
+                            violations=route.violations or None))
+            offer(db, tickets[ticket_id], technician_id, actor, now)
+        for slot in route.breaks:
+            db.add(PlanBreak(plan_id=plan.id, technician_id=technician_id, start_s=slot.start, end_s=slot.end))
+    for item in proposal.unassigned:
+        ticket = tickets[key_id(item.job)]
+        db.add(PlanUnassigned(plan_id=plan.id, ticket_id=ticket.id, reason=item.reason))
+        if ticket.status is Status.ASSIGNED:
+            withdraw(db, ticket, actor, now, item.reason)
+    plan.updated_by_id = actor.id
+    plan.updated_at = now
+    plan.stats = {**proposal.stats, "applied_at": now.isoformat()}
+    await db.flush()
+    await db.refresh(plan)
+    return plan
+
+
+def travel_per_stop(problem: dispatch.Problem, plan: dispatch.Plan) -> dict[str, int]:
+    matrix = dispatch.travel_matrix(problem)
+    index = problem.location_index()
+    jobs = {j.id: j for j in problem.jobs}
+    techs = {t.id: t for t in problem.technicians}
+    legs = {}
+    for route in plan.routes:
+        here = index[techs[route.technician].start]
+        for stop in route.stops:
+            there = index[jobs[stop.job].location]
+            legs[stop.job] = int(matrix[here][there])
+            here = there
+    return legs
+
+
+def offer(db: AsyncSession, ticket: Ticket, technician_id: int, actor: User, now: dt.datetime) -> None:
+    """A new or moved job is offered to its technician, who must accept within the timeout."""
+    if ticket.status is Status.TRIAGED:
+        ticket.technician_id, ticket.offered_at = technician_id, now
+        from app.services.workflow import transition
+
+        transition(db, ticket, Status.ASSIGNED, actor, at=now, data={"technician": technician_id})
+    elif ticket.status is Status.ASSIGNED and ticket.technician_id != technician_id:
+        previous = ticket.technician_id
+        ticket.technician_id, ticket.offered_at = technician_id, now
+        record(db, ticket, actor, "reassigned", at=now, data={"from": previous, "technician": technician_id})
+
+
+def withdraw(db: AsyncSession, ticket: Ticket, actor: User, now: dt.datetime, reason: str) -> None:
+    from app.services.workflow import transition
+
+    ticket.technician_id, ticket.offered_at = None, None
+    transition(db, ticket, Status.TRIAGED, actor, at=now, note=reason, data={"withdrawn": True})
