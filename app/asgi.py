@@ -17,7 +17,7 @@ from app.db import make_alchemy_config
 from app.errors import handle_http_exception, handle_server_error
 from app.i18n import LocaleMiddleware
 from app.models import StoreItem
-from app.routes import admin, auth, board, desk, homes, photos, resident, tickets
+from app.routes import admin, auth, board, desk, homes, photos, printing, resident, tickets
 from app.security import session_auth
 from app.services.solve_jobs import SolveJobs
 from app.settings import Settings, get_settings
@@ -38,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             desk.DeskController,
             tickets.TicketController,
             board.BoardController,
+            printing.PrintController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[
