@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from app.dispatch import load_problem, problem_from_dict, save_plan, solve, travel_matrix  # noqa: E402
+from app.dispatch import load_problem, save_plan, solve, travel_matrix  # noqa: E402
 from bench.gen_day import generate  # noqa: E402
 from bench.peers import pyvrp_fits, pyvrp_plan, vroom_plan  # noqa: E402
 

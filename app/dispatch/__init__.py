@@ -4,7 +4,7 @@
     retime_route(problem, technician_id, job_ids) -> Route   (violations listed, never refused)
 """
 from .engine import solve
-from .fileio import FormatError, load_plan, load_problem, plan_to_dict, problem_from_dict, save_plan
+from .fileio import FormatError, load_plan, load_problem, plan_from_dict, plan_to_dict, problem_from_dict, save_plan
 from .problem import (
     Break,
     BreakSlot,
@@ -31,6 +31,6 @@ def retime_route(problem: Problem, technician_id: str, job_ids: list[str], provi
 
 __all__ = [
     "Break", "BreakSlot", "FormatError", "Job", "Location", "Plan", "Problem", "Route", "Shift", "Stop",
-    "Technician", "Travel", "TravelProvider", "Unassigned", "load_plan", "load_problem", "plan_to_dict",
+    "Technician", "Travel", "TravelProvider", "Unassigned", "load_plan", "load_problem", "plan_from_dict", "plan_to_dict",
     "problem_from_dict", "retime_route", "save_plan", "solve", "travel_matrix",
 ]

@@ -34,12 +34,16 @@ def penalty_unit(problem: Problem, matrix) -> int:
     return max(100_000, 20 * longest)
 
 
-def eligibility(problem: Problem) -> dict[str, list[int]]:
-    """Job id -> vehicles (technician positions) that may serve it; jobs nobody may serve are left out."""
+def eligibility(problem: Problem, matrix) -> dict[str, list[int]]:
+    """Job id -> vehicles (technician positions) that hold its trades and could reach it inside a
+    window within their shift; jobs nobody can serve stay out of the model (diagnose says why)."""
+    loc = problem.location_index()
     position = {t.id: v for v, t in enumerate(problem.technicians)}
     allowed = {}
     for job in problem.jobs:
-        vehicles = [position[t.id] for t in diagnose.qualified(problem, job)]
+        at = loc[job.location]
+        vehicles = [position[t.id] for t in diagnose.qualified(problem, job)
+                    if diagnose.works_then(t, job, int(matrix[loc[t.start], at]), int(matrix[at, loc[t.end]]))]
         if vehicles:
             allowed[job.id] = vehicles
     return allowed
@@ -77,7 +81,7 @@ def solve(
     (its routes, minus jobs that no longer exist). Every job ends up in a route or in ``unassigned``."""
     began = time.monotonic()
     matrix = travel_matrix(problem, provider)
-    eligible = eligibility(problem)
+    eligible = eligibility(problem, matrix)
     unit = penalty_unit(problem, matrix)
     warm = {r.technician: r.job_ids for r in previous.routes} if previous else None
     searches = _searches()[: max(1, workers)]

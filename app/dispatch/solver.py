@@ -6,7 +6,7 @@ calls back into Python.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ortools
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
@@ -217,7 +217,7 @@ def add_workload_balance(model: Model, weight: int) -> None:
         count.SetCumulVarSoftUpperBound(model.routing.End(v), fair, weight)
 
 
-def parameters(search: Search, time_limit_s: float):
+def parameters(search: Search, time_limit_s: float, n_jobs: int):
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy, search.first_solution)
     if search.sort_by_penalty:
@@ -242,8 +242,9 @@ def parameters(search: Search, time_limit_s: float):
     ils = params.iterated_local_search_parameters
     rr = ils.ruin_recreate_parameters
     ruin = rr.ruin_strategies.add()
-    ruin.sisr.max_removed_sequence_size = 10
-    ruin.sisr.avg_num_removed_visits = search.ruin_visits
+    # SISR loops forever when asked to remove more visits than the model has
+    ruin.sisr.max_removed_sequence_size = max(1, min(10, n_jobs // 2))
+    ruin.sisr.avg_num_removed_visits = max(1, min(search.ruin_visits, n_jobs // 2))
     ruin.sisr.bypass_factor = 0.01
     rr.recreate_strategy.heuristic = routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
     if search.sort_by_penalty:
@@ -267,8 +268,13 @@ def initial_routes(model: Model, routes: dict[str, list[str]]) -> list[list[int]
     ]
 
 
+ILS_MIN_JOBS = 10  # SISR ruin never returns on a model with a single job; tiny days gain nothing from it
+
+
 def run(model: Model, search: Search, time_limit_s: float, warm: dict[str, list[str]] | None = None) -> Outcome | None:
-    params = parameters(search, time_limit_s)
+    if search.method == "ils" and len(model.jobs) < ILS_MIN_JOBS:
+        search = replace(search, method="gls")
+    params = parameters(search, time_limit_s, len(model.jobs))
     routing = model.routing
     if warm:
         # a warm start walks the previous plan's routes with guided local search: ILS has no entry point
