@@ -52,8 +52,15 @@ def eligibility(problem: Problem, matrix) -> dict[str, list[int]]:
 def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, warm):
     from . import solver
 
+    began = time.monotonic()
+    if search.first_phase and not warm:
+        weighty = {j: v for j, v in eligible.items() if problem.job(j).priority != "planned"}
+        if len(weighty) < len(eligible):
+            model = solver.build(problem, matrix, weighty, unit, balance_weight)
+            first = solver.run(model, search, seconds * search.first_phase)
+            warm = first.routes if first else None
     model = solver.build(problem, matrix, eligible, unit, balance_weight)
-    return solver.run(model, search, seconds, warm)
+    return solver.run(model, search, seconds - (time.monotonic() - began), warm)
 
 
 _POOL_CONTEXT = None

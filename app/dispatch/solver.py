@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 import ortools
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from ortools.util.optional_boolean_pb2 import BOOL_FALSE
+from ortools.util.optional_boolean_pb2 import BOOL_FALSE, BOOL_TRUE
 
 from .problem import Problem
 
@@ -30,6 +30,10 @@ class Search:
     lean: bool = True  # switch off operators that measured as wasted time here
     gls_lambda: float = 0.1
     sort_by_penalty: bool = True  # insert high-priority jobs first when (re)creating
+    # share of the time spent first without "planned" jobs; the rest warm-starts with every job
+    # (the search rarely swaps a served low-value job for an unserved higher one)
+    first_phase: float = 0.0
+    swap_inactive: bool = False  # operators that trade a served job for an unserved one
 
 
 @dataclass
@@ -84,7 +88,7 @@ def build(problem: Problem, matrix, eligible: dict[str, list[int]], penalty_unit
     add_pins_and_fixed_starts(model)
     add_breaks(model)
     add_capacity(model)
-    add_max_jobs(model)
+    add_max_jobs(model, balance_weight)
     add_drop_penalties(model, penalty_unit)
     add_response_cost(model)
     add_workload_balance(model, balance_weight)
@@ -180,8 +184,10 @@ def add_capacity(model: Model) -> None:
     model.routing.AddDimensionWithVehicleCapacity(demand, 0, caps, True, "load")
 
 
-def add_max_jobs(model: Model) -> None:
-    """A stop counter; also carries the workload-balance cost."""
+def add_max_jobs(model: Model, balance_weight: int) -> None:
+    """A stop counter, only when needed: every dimension slows each move of the search."""
+    if balance_weight <= 0 and all(t.max_jobs is None for t in model.vehicles):
+        return
     ones = model.routing.RegisterUnaryTransitVector([0] * len(model.depots) + [1] * len(model.jobs))
     n = len(model.jobs)
     caps = [n if t.max_jobs is None else t.max_jobs for t in model.vehicles]
@@ -234,6 +240,9 @@ def parameters(search: Search, time_limit_s: float, n_jobs: int):
                      "use_global_cheapest_insertion_visit_types_lns", "use_local_cheapest_insertion_visit_types_lns",
                      "use_shortest_path_swap_active", "use_shortest_path_two_opt"):
             setattr(ops, name, BOOL_FALSE)
+    if search.swap_inactive:
+        for name in ("use_extended_swap_active", "use_relocate_and_make_active", "use_exchange_and_make_active"):
+            setattr(ops, name, BOOL_TRUE)
     if search.method == "gls":
         params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
         params.guided_local_search_lambda_coefficient = search.gls_lambda
