@@ -16,8 +16,9 @@ from litestar.static_files import create_static_files_router
 from app.db import make_alchemy_config
 from app.errors import handle_http_exception, handle_server_error
 from app.i18n import LocaleMiddleware
+from app.live import offer_sweeper
 from app.models import StoreItem
-from app.routes import admin, auth, board, desk, homes, photos, printing, resident, tickets
+from app.routes import admin, auth, board, desk, homes, photos, printing, resident, technician, tickets
 from app.security import session_auth
 from app.services.solve_jobs import SolveJobs
 from app.settings import Settings, get_settings
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             tickets.TicketController,
             board.BoardController,
             printing.PrintController,
+            technician.TechnicianController,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[
@@ -53,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "login_throttle": SQLAlchemyStore(alchemy, model=StoreItem, namespace="login"),
         },
         on_app_init=[auth_config.on_app_init],
+        lifespan=[offer_sweeper],
         middleware=[LocaleMiddleware],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

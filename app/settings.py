@@ -41,6 +41,7 @@ class Settings:
     secure_cookies: bool = False
     default_locale: str = "zh_CN"
     timezone: str = "Asia/Shanghai"
+    optimise_seconds: float = 10.0
 
     @property
     def is_sqlite(self) -> bool:
@@ -64,6 +65,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         login_failures_per_minute=int(env.get("LOGIN_FAILURES_PER_MINUTE", "5")),
         secure_cookies=env.get("SECURE_COOKIES", "").lower() in {"1", "true", "yes"},
         timezone=env.get("TZ_NAME", "Asia/Shanghai"),
+        optimise_seconds=float(env.get("OPTIMISE_SECONDS", "10")),
     )
 
 

@@ -32,7 +32,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def make_settings(data_dir: Path, **extra: str) -> Settings:
-    return load_settings({"BAOXIU_DATA_DIR": str(data_dir), "SECRET_KEY": "test-secret-key", **extra})
+    return load_settings({"BAOXIU_DATA_DIR": str(data_dir), "SECRET_KEY": "test-secret-key", "OPTIMISE_SECONDS": "2", **extra})
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
     solve(problem, time_limit_s, previous=None) -> Plan
     retime_route(problem, technician_id, job_ids) -> Route   (violations listed, never refused)
+    offer(problem, plan, job_id) -> Offers                    (appointment windows by insertion)
 """
 from .engine import solve
 from .fileio import FormatError, load_plan, load_problem, plan_from_dict, plan_to_dict, problem_from_dict, save_plan
@@ -20,6 +21,7 @@ from .problem import (
     Unassigned,
 )
 from .schedule import Timetable
+from .slots import Offer, Offers, offer, offer_to_dict
 from .travel import TravelProvider, travel_matrix
 
 
@@ -30,7 +32,7 @@ def retime_route(problem: Problem, technician_id: str, job_ids: list[str], provi
 
 
 __all__ = [
-    "Break", "BreakSlot", "FormatError", "Job", "Location", "Plan", "Problem", "Route", "Shift", "Stop",
+    "Break", "BreakSlot", "FormatError", "Job", "Location", "Offer", "Offers", "Plan", "Problem", "Route", "Shift", "Stop",
     "Technician", "Travel", "TravelProvider", "Unassigned", "load_plan", "load_problem", "plan_from_dict", "plan_to_dict",
-    "problem_from_dict", "retime_route", "save_plan", "solve", "travel_matrix",
+    "offer", "offer_to_dict", "problem_from_dict", "retime_route", "save_plan", "solve", "travel_matrix",
 ]

@@ -21,7 +21,7 @@ def _solve(args) -> int:
 
 
 def _offer(args) -> int:
-    from .slots import offer_to_dict, offer
+    from .slots import offer, offer_to_dict
 
     problem = load_problem(args.instance)
     plan = load_plan(args.plan, problem)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from litestar import Controller, Request, Response, get, post
-from litestar.background_tasks import BackgroundTask
 from litestar.channels import ChannelsPlugin
 from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import HTMXRequest
@@ -13,6 +12,7 @@ from litestar.response import ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.live import BOARD_CHANNEL, announce
 from app.models import Role
 from app.routes.forms import form_dict
 from app.routes.resident import conflict_message
@@ -23,8 +23,6 @@ from app.services.board_moves import MoveError, lock_route, move_job, toggle_pin
 from app.services.workflow import Conflict
 from app.web import local_tz
 
-OPTIMISE_SECONDS = 10.0
-BOARD_CHANNEL = "board"
 
 
 def _now() -> dt.datetime:
@@ -36,12 +34,6 @@ def _day(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise NotFoundException() from None
-
-
-def announce(request: Request, what: str) -> BackgroundTask:
-    """Tell every open board that something changed, once this response has committed."""
-    channels = request.app.plugins.get(ChannelsPlugin)
-    return BackgroundTask(channels.wait_published, what, BOARD_CHANNEL)
 
 
 class BoardController(Controller):
@@ -75,10 +67,12 @@ class BoardController(Controller):
         problem = planning.build_problem(data, _now())
         previous = planning.stored_plan(data)
 
-        async def work():  # noqa: ANN202
-            return problem, await planning.solve(problem, OPTIMISE_SECONDS, previous)
+        seconds = request.app.state.settings.optimise_seconds
 
-        job = request.app.state.solve_jobs.start(day, data.plan.version if data.plan else 0, OPTIMISE_SECONDS, work)
+        async def work():  # noqa: ANN202
+            return problem, await planning.solve(problem, seconds, previous)
+
+        job = request.app.state.solve_jobs.start(day, data.plan.version if data.plan else 0, seconds, work)
         return Template("board/_optimise.html", context={"job": job, "day": day})
 
     @get("/{day:str}/optimise/{job_id:str}", name="board_optimise_status")
@@ -112,7 +106,7 @@ class BoardController(Controller):
         request.app.state.solve_jobs.drop(job.id)
         await db_session.flush()
         response = await self._page(request, db_session, _day(day), fragment=True)
-        response.background = announce(request, "plan")
+        response.background = announce(request.app, "plan")
         return response
 
     @post("/{day:str}/move", name="board_move")
@@ -142,7 +136,7 @@ class BoardController(Controller):
             return await self._page(request, db, the_day, message=str(exc), status=422, fragment=True)
         await db.flush()
         response = await self._page(request, db, the_day, fragment=True)
-        response.background = announce(request, "plan")
+        response.background = announce(request.app, "plan")
         return response
 
     @get("/events", name="board_events")

@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.live import after_ticket_saved
 from app.models import Building, Estate, Role
 from app.routes.ticket_forms import form_page_context, intake_context, read_report_form
 from app.security import requires
@@ -59,7 +60,9 @@ class DeskController(Controller):
         except intake.DuplicatesFound as exc:
             await db_session.rollback()
             return await self._form(db_session, form, {}, exc.candidates, status=UNPROCESSABLE, kept=report.keep_photos())
-        return Redirect(path=f"/tickets/{ticket.number}?new=1", status_code=303)
+        response = Redirect(path=f"/tickets/{ticket.number}?new=1", status_code=303)
+        response.background = after_ticket_saved(request.app, ticket)
+        return response
 
     @get("/callers", name="desk_callers")
     async def callers(self, db_session: AsyncSession, q: str = "") -> Template:

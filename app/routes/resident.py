@@ -7,6 +7,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.live import after_ticket_saved
 from app.models import Role
 from app.routes.forms import form_dict
 from app.routes.ticket_forms import form_page_context, intake_context, read_report_form
@@ -51,7 +52,9 @@ class ResidentController(Controller):
         except intake.DuplicatesFound as exc:
             await db_session.rollback()
             return await self._form(request, db_session, form, {}, exc.candidates, status=UNPROCESSABLE, kept=report.keep_photos())
-        return Redirect(path=f"/my/tickets/{ticket.number}?new=1", status_code=303)
+        response = Redirect(path=f"/my/tickets/{ticket.number}?new=1", status_code=303)
+        response.background = after_ticket_saved(request.app, ticket)
+        return response
 
     @get("/tickets/{number:str}", name="resident_ticket")
     async def ticket(self, number: str, request: Request, db_session: AsyncSession, new: str = "") -> Template:

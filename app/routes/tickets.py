@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.live import after_ticket_saved
 from app.models import Channel, Estate, Role, Status, Ticket, Urgency
 from app.routes.forms import form_dict
 from app.routes.resident import conflict_message
@@ -95,7 +96,9 @@ class TicketController(Controller):
         except (TransitionError, Conflict) as exc:
             await db.rollback()
             return await self._page(request, db, number, message=conflict_message(exc), status=409)
-        return Redirect(path=f"/tickets/{number}", status_code=303)
+        response = Redirect(path=f"/tickets/{number}", status_code=303)
+        response.background = after_ticket_saved(request.app, ticket)
+        return response
 
     @post("/{number:str}/classify", name="ticket_classify")
     async def classify(self, number: str, request: Request, db_session: AsyncSession) -> Response:

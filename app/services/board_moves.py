@@ -84,7 +84,8 @@ async def move_job(db: AsyncSession, data: planning.DayData, form: dict, actor: 
         pinned.add(ticket_id)  # a hand-placed job stays where the dispatcher put it
     else:
         pinned.discard(ticket_id)
-    for technician_id in {source, target} - {None}:
+    # The source first: the database holds a ticket to one stop per plan, even mid-transaction.
+    for technician_id in dict.fromkeys(t for t in (source, target) if t is not None):
         await _rewrite(db, data, plan, technician_id, orders.get(technician_id, []), pinned, now)
     await db.execute(delete(PlanUnassigned).where(PlanUnassigned.plan_id == plan.id, PlanUnassigned.ticket_id == ticket_id))
     ticket = tickets[ticket_id]

@@ -33,26 +33,6 @@ async def desk_home(db: AsyncSession, now: dt.datetime) -> dict:
     return {"counts": await status_counts(db), "waiting": waiting}
 
 
-async def technician_home(db: AsyncSession, user: User, day: dt.date, tz: ZoneInfo) -> dict:
-    start, end = local_day_bounds(day, tz)
-    technician = await db.scalar(select(Technician).where(Technician.user_id == user.id))
-    jobs: list[Ticket] = []
-    if technician is not None:
-        jobs = list(
-            await db.scalars(
-                select(Ticket)
-                .where(
-                    Ticket.technician_id == technician.id,
-                    Ticket.status.in_(OPEN_STATUSES),
-                    Ticket.window_start < end,
-                    Ticket.window_end >= start,
-                )
-                .order_by(Ticket.window_start)
-            )
-        )
-    return {"technician": technician, "jobs": jobs, "day": day}
-
-
 async def supervisor_home(db: AsyncSession, now: dt.datetime) -> dict:
     overdue = list(
         await db.scalars(

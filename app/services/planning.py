@@ -28,6 +28,7 @@ from app.models import (
     Urgency,
     User,
 )
+from app.i18n import gettext as _
 from app.services.company_settings import CompanySettings
 from app.services.ticket_actions import dispatch_blockers
 from app.services.workflow import Conflict, record
@@ -103,7 +104,8 @@ async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: Compa
         ).order_by(Ticket.id)
     ))
     trades = {t.code: t for t in await db.scalars(select(Trade))}
-    plan = await db.scalar(select(DayPlan).where(DayPlan.day == day))
+    # Fresh even within a request that just changed it: the board re-renders what was saved.
+    plan = await db.scalar(select(DayPlan).where(DayPlan.day == day).execution_options(populate_existing=True))
     data = DayData(day, tz, technicians, shifts, [], trades, plan)
     for ticket in tickets:
         blockers = dispatch_blockers(ticket, settings)
@@ -129,6 +131,9 @@ def build_problem(data: DayData, now: dt.datetime) -> dispatch.Problem:
     for ticket in data.tickets:
         declined[ticket.id] = {int(x) for x in (ticket.declined_by or [])}
 
+    for ticket in data.tickets:
+        place = ticket.building or ticket.estate
+        locations[f"L{ticket.id}"] = dispatch.Location(f"L{ticket.id}", place.lat, place.lon)
     for technician in data.technicians:
         shift = data.shifts[technician.id]
         home = f"H{technician.id}"
@@ -138,11 +143,15 @@ def build_problem(data: DayData, now: dt.datetime) -> dispatch.Problem:
             breaks = (dispatch.Break(shift.break_earliest_min * 60, shift.break_latest_min * 60, shift.break_minutes * 60),)
         # A job some technicians declined gets its own skill that only the others have.
         extra = {job_key(tid) for tid, refused in declined.items() if refused and technician.id not in refused}
-        busy = any(t.technician_id == technician.id and t.status in STARTED for t in data.tickets)
-        # Started work keeps its (past) times, so its technician keeps the whole shift.
-        start_s = shift.start_min * 60 if busy else min(max(shift.start_min * 60, now_s), shift.end_min * 60)
+        start, start_s = home, min(max(shift.start_min * 60, now_s), shift.end_min * 60)
+        started = [plan_stops[t.id] for t in data.tickets
+                   if t.technician_id == technician.id and t.status in STARTED and t.id in plan_stops]
+        if started:
+            # Work under way is where the technician is: the day goes on from there, never without it.
+            first = min(started, key=lambda stop: stop.start_s)
+            start, start_s = f"L{first.ticket_id}", min(first.start_s, start_s)
         technicians.append(dispatch.Technician(
-            id=tech_key(technician.id), skills=frozenset(technician.trades) | extra, start=home, end=home,
+            id=tech_key(technician.id), skills=frozenset(technician.trades) | extra, start=start, end=home,
             shift=dispatch.Shift(start_s, shift.end_min * 60), breaks=breaks,
         ))
 
@@ -154,9 +163,7 @@ def build_problem(data: DayData, now: dt.datetime) -> dispatch.Problem:
             if not windows:
                 data.missed.append(ticket)
                 continue
-        place = ticket.building or ticket.estate
         location = f"L{ticket.id}"
-        locations[location] = dispatch.Location(location, place.lat, place.lon)
         trade = data.trades.get(ticket.trade_code)
         skills = {ticket.trade_code} | ({job_key(ticket.id)} if declined[ticket.id] else set())
         pinned_to, fixed_start = None, None
@@ -221,7 +228,7 @@ def diff(before: dispatch.Plan | None, after: dispatch.Plan) -> list[Change]:
     return [Change(t, old.get(t), new.get(t)) for t in sorted(set(old) | set(new)) if old.get(t) != new.get(t)]
 
 
-async def apply(db: AsyncSession, data: DayData, proposal: dispatch.Plan, base_version: int, actor: User,
+async def apply(db: AsyncSession, data: DayData, proposal: dispatch.Plan, base_version: int, actor: User | None,
                 now: dt.datetime, problem: dispatch.Problem | None = None) -> DayPlan:
     """Store `proposal` as the day's plan and offer each technician their new jobs.
 
@@ -230,7 +237,7 @@ async def apply(db: AsyncSession, data: DayData, proposal: dispatch.Plan, base_v
     plan = data.plan
     if plan is not None and plan.version != base_version:
         editor = await db.get(User, plan.updated_by_id) if plan.updated_by_id else None
-        raise Conflict(by=editor.name if editor else "?", at=plan.updated_at)
+        raise Conflict(by=editor.name if editor else _("the system"), at=plan.updated_at)
     if plan is None:
         if base_version != 0:
             raise Conflict(by="?", at=now)
@@ -259,7 +266,7 @@ async def apply(db: AsyncSession, data: DayData, proposal: dispatch.Plan, base_v
         db.add(PlanUnassigned(plan_id=plan.id, ticket_id=ticket.id, reason=item.reason))
         if ticket.status is Status.ASSIGNED:
             withdraw(db, ticket, actor, now, item.reason)
-    plan.updated_by_id = actor.id
+    plan.updated_by_id = actor.id if actor else None
     plan.updated_at = now
     plan.stats = {**proposal.stats, "applied_at": now.isoformat()}
     await db.flush()
@@ -282,7 +289,7 @@ def travel_per_stop(problem: dispatch.Problem, plan: dispatch.Plan) -> dict[str,
     return legs
 
 
-def offer(db: AsyncSession, ticket: Ticket, technician_id: int, actor: User, now: dt.datetime) -> None:
+def offer(db: AsyncSession, ticket: Ticket, technician_id: int, actor: User | None, now: dt.datetime) -> None:
     """A new or moved job is offered to its technician, who must accept within the timeout."""
     if ticket.status is Status.TRIAGED:
         ticket.technician_id, ticket.offered_at = technician_id, now
@@ -295,7 +302,7 @@ def offer(db: AsyncSession, ticket: Ticket, technician_id: int, actor: User, now
         record(db, ticket, actor, "reassigned", at=now, data={"from": previous, "technician": technician_id})
 
 
-def withdraw(db: AsyncSession, ticket: Ticket, actor: User, now: dt.datetime, reason: str) -> None:
+def withdraw(db: AsyncSession, ticket: Ticket, actor: User | None, now: dt.datetime, reason: str) -> None:
     from app.services.workflow import transition
 
     ticket.technician_id, ticket.offered_at = None, None

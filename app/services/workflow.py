@@ -89,7 +89,7 @@ def record(db: AsyncSession, ticket: Ticket, actor: User | None, kind: str, *, n
 FOLLOWED_STATUSES = frozenset({S.COMPLETED, S.CONFIRMED, S.CLOSED})
 
 
-async def carry_duplicates(db: AsyncSession, original: Ticket, actor: User, at: dt.datetime | None = None) -> int:
+async def carry_duplicates(db: AsyncSession, original: Ticket, actor: User | None, at: dt.datetime | None = None) -> int:
     """Move the open duplicates of `original` to its status, each with an event naming the original."""
     from sqlalchemy import select
 
@@ -103,21 +103,23 @@ async def carry_duplicates(db: AsyncSession, original: Ticket, actor: User, at: 
     for follower in followers:
         frm = follower.status
         follower.status = original.status
-        follower.updated_by_id = actor.id
+        follower.updated_by_id = actor.id if actor else None
         record(db, follower, actor, "followed", at=at, from_status=frm, to_status=original.status,
                data={"original": original.number})
     return len(followers)
 
 
-def transition(db: AsyncSession, ticket: Ticket, to: Status, actor: User, *, note: str = "",
+def transition(db: AsyncSession, ticket: Ticket, to: Status, actor: User | None, *, note: str = "",
                data: dict | None = None, at: dt.datetime | None = None) -> TicketEvent:
+    """`actor` None is the system itself (an offer timing out, an emergency re-plan): the step must
+    still be one of the table's, but no role is checked."""
     roles = TRANSITIONS.get((ticket.status, to))
     if roles is None:
         raise TransitionError(_("A ticket that is “%(frm)s” cannot become “%(to)s”.",
                                 frm=status_name(ticket.status), to=status_name(to)))
-    if actor.role not in roles:
+    if actor is not None and actor.role not in roles:
         raise TransitionError(_("Your role may not move a ticket to “%(to)s”.", to=status_name(to)))
     frm = ticket.status
     ticket.status = to
-    ticket.updated_by_id = actor.id
+    ticket.updated_by_id = actor.id if actor else None
     return record(db, ticket, actor, "status", note=note, data=data, at=at, from_status=frm, to_status=to)

@@ -33,7 +33,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server(demo_settings: Settings) -> Iterator[str]:
     port = _free_port()
-    env = {**os.environ, "BAOXIU_DATA_DIR": str(demo_settings.data_dir), "SECRET_KEY": demo_settings.secret_key, "PORT": str(port)}
+    env = {**os.environ, "BAOXIU_DATA_DIR": str(demo_settings.data_dir), "SECRET_KEY": demo_settings.secret_key, "PORT": str(port), "OPTIMISE_SECONDS": "2"}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.asgi:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
         cwd=ROOT, env=env,

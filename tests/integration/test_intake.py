@@ -159,7 +159,9 @@ def test_desk_registers_a_phone_report_by_unit_code_for_a_new_caller(as_role, de
         ticket = db.scalar(select(Ticket).where(Ticket.number == ticket_number(response)))
         caller = db.scalar(select(User).where(User.phone == "19912345678"))
         assert caller.role is Role.RESIDENT and caller.password_hash is None
-        assert ticket.reporter_id == caller.id and ticket.status is Status.TRIAGED and ticket.urgency is Urgency.EMERGENCY
+        # An emergency re-plans today at once: it may already be offered to an electrician on shift.
+        assert ticket.reporter_id == caller.id and ticket.urgency is Urgency.EMERGENCY
+        assert ticket.status in (Status.TRIAGED, Status.ASSIGNED)
         assert db.scalar(select(Occupancy).where(Occupancy.user_id == caller.id, Occupancy.unit_id == int(unit_id)))
         minutes = (ticket.sla_due_at - ticket.created_at).total_seconds() / 60
         assert abs(minutes - 10) < 0.1
