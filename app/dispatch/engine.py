@@ -6,6 +6,7 @@ dispatcher's manual move needs (re-timing, insertion) run without building a rou
 from __future__ import annotations
 
 import multiprocessing
+from multiprocessing import forkserver
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -52,15 +53,8 @@ def eligibility(problem: Problem, matrix) -> dict[str, list[int]]:
 def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, warm):
     from . import solver
 
-    began = time.monotonic()
-    if search.first_phase and not warm:
-        weighty = {j: v for j, v in eligible.items() if problem.job(j).priority != "planned"}
-        if len(weighty) < len(eligible):
-            model = solver.build(problem, matrix, weighty, unit, balance_weight)
-            first = solver.run(model, search, seconds * search.first_phase)
-            warm = first.routes if first else None
     model = solver.build(problem, matrix, eligible, unit, balance_weight)
-    return solver.run(model, search, seconds - (time.monotonic() - began), warm)
+    return solver.run(model, search, seconds, warm)
 
 
 _POOL_CONTEXT = None
@@ -85,23 +79,29 @@ def solve(
     balance_weight: int = 0,
 ) -> Plan:
     """The best plan found within ``time_limit_s`` wall seconds. ``previous`` warm-starts the search
-    (its routes, minus jobs that no longer exist). Every job ends up in a route or in ``unassigned``."""
+    (its routes, minus jobs that no longer exist). Every job ends up in a route or in ``unassigned``.
+
+    ``workers`` >= 2 runs that many differently-set searches, each in a child process (a script
+    calling this needs the usual ``if __name__ == "__main__":`` guard); 1 searches in this process."""
     began = time.monotonic()
     matrix = travel_matrix(problem, provider)
     eligible = eligibility(problem, matrix)
     unit = penalty_unit(problem, matrix)
     warm = {r.technician: r.job_ids for r in previous.routes} if previous else None
     searches = _searches()[: max(1, workers)]
-    seconds = max(0.1, time_limit_s - (time.monotonic() - began) - WALL_MARGIN_S)
     outcomes = []
     if eligible:
         args = (problem, matrix, eligible, unit, balance_weight)
         if len(searches) > 1:
-            with ProcessPoolExecutor(len(searches) - 1, mp_context=_context()) as pool:
-                futures = [pool.submit(_search, *args, s, seconds, warm) for s in searches[1:]]
-                outcomes.append(_search(*args, searches[0], seconds, warm))
-                outcomes.extend(f.result() for f in futures)
+            # OR-Tools holds the GIL while it searches: every search gets its own process, so the
+            # caller's threads (the web app's event loop) keep running while this one waits
+            with ProcessPoolExecutor(len(searches), mp_context=_context()) as pool:
+                forkserver.ensure_running()  # its first start imports ortools: not search time
+                seconds = max(0.1, time_limit_s - (time.monotonic() - began) - WALL_MARGIN_S)
+                futures = [pool.submit(_search, *args, s, seconds, warm) for s in searches]
+                outcomes = [f.result() for f in futures]
         else:
+            seconds = max(0.1, time_limit_s - (time.monotonic() - began) - WALL_MARGIN_S)
             outcomes.append(_search(*args, searches[0], seconds, warm))
     outcomes = [o for o in outcomes if o is not None]
     best = min(outcomes, key=lambda o: o.objective) if outcomes else None

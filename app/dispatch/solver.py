@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 
 import ortools
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
-from ortools.util.optional_boolean_pb2 import BOOL_FALSE, BOOL_TRUE
+from ortools.util.optional_boolean_pb2 import BOOL_FALSE
 
 from .problem import Problem
 
@@ -30,10 +30,6 @@ class Search:
     lean: bool = True  # switch off operators that measured as wasted time here
     gls_lambda: float = 0.1
     sort_by_penalty: bool = True  # insert high-priority jobs first when (re)creating
-    # share of the time spent first without "planned" jobs; the rest warm-starts with every job
-    # (the search rarely swaps a served low-value job for an unserved higher one)
-    first_phase: float = 0.0
-    swap_inactive: bool = False  # operators that trade a served job for an unserved one
 
 
 @dataclass
@@ -240,9 +236,6 @@ def parameters(search: Search, time_limit_s: float, n_jobs: int):
                      "use_global_cheapest_insertion_visit_types_lns", "use_local_cheapest_insertion_visit_types_lns",
                      "use_shortest_path_swap_active", "use_shortest_path_two_opt"):
             setattr(ops, name, BOOL_FALSE)
-    if search.swap_inactive:
-        for name in ("use_extended_swap_active", "use_relocate_and_make_active", "use_exchange_and_make_active"):
-            setattr(ops, name, BOOL_TRUE)
     if search.method == "gls":
         params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
         params.guided_local_search_lambda_coefficient = search.gls_lambda
