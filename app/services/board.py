@@ -153,7 +153,8 @@ def build(data: DayData) -> Board:
     for row in rows.values():
         row.blocks.sort(key=lambda b: b.sequence)
     reasons = {u.ticket_id: u.reason for u in data.plan.unassigned} if data.plan else {}
-    queue = [QueueItem(t, reasons.get(t.id, "")) for t in data.tickets if t.id not in placed]
+    missed = {t.id for t in data.missed}
+    queue = [QueueItem(t, reasons.get(t.id, "")) for t in data.tickets if t.id not in placed and t.id not in missed]
     queue += [QueueItem(t, " ".join(why)) for t, why in data.held_out]
     queue += [QueueItem(t, _("The appointment window has passed: rebook it with the resident.")) for t in data.missed if t.id not in placed]
     queue.sort(key=lambda q: (list(Urgency).index(q.ticket.urgency), q.ticket.window_start or q.ticket.created_at))
