@@ -185,8 +185,12 @@ class Player:
                 note = self.rng.choice(_NOTES[step])
             if step == S.ASSIGNED:
                 data = {"technician_id": draft.technician.id if draft.technician else None}
-            if step == S.IN_PROGRESS and draft.charge == Charge.PAID:
-                # Paid work starts only once the resident has agreed to the quote at the door.
+            if step == S.TRIAGED and draft.charge == Charge.PAID and self.rng.random() < 0.9:
+                # The desk quotes on the phone and most residents agree there; the rest are still
+                # thinking it over, and the board shows them as waiting for consent.
+                draft.consent_at = at
+            if step == S.IN_PROGRESS and draft.charge == Charge.PAID and draft.consent_at is None:
+                # Otherwise the resident agrees to the quote at the door, before work starts.
                 draft.consent_at = at
             if step == S.CONFIRMED and draft.scope == Scope.IN_HOME:
                 draft.rating = self.rng.choices((5, 4, 3, 2, 1), weights=(60, 25, 9, 4, 2))[0]

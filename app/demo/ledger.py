@@ -38,7 +38,7 @@ def number_tickets(drafts: list[Draft], clock: Clock) -> TicketRows:
             "technician_id": draft.technician.id if draft.technician else None, "charge": draft.charge,
             "quote_total": draft.quote_total, "quote_lines": draft.quote_lines, "approvals": None,
             "consent_at": draft.consent_at, "consent_by": draft.contact_name if draft.consent_at else None,
-            "consent_channel": "on_site" if draft.consent_at else None, "warranty_status": draft.warranty_status,
+            "consent_channel": "phone" if draft.consent_at else None, "warranty_status": draft.warranty_status,
             "duplicate_of_id": None, "parent_id": None,
             "rating": draft.rating, "idempotency_key": None, "version": len(draft.events),
             "updated_by_id": last["actor_id"], "created_at": draft.created, "updated_at": last["at"],
