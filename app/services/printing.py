@@ -74,7 +74,7 @@ async def day_sheet(db: AsyncSession, day: dt.date, technician_id: int) -> DaySh
     sheet = DaySheet(day, technician, [trades.get(code) for code in technician.trades], shift, plan)
     if plan is None:
         return sheet
-    own = sorted((s for s in plan.stops if s.technician_id == technician_id), key=lambda s: s.sequence)
+    own = sorted((s for s in plan.stops if s.technician_id == technician_id), key=lambda s: (s.sequence, s.id))
     tickets = {t.id: t for t in await db.scalars(select(Ticket).where(Ticket.id.in_([s.ticket_id for s in own])))} if own else {}
     for stop in own:
         ticket = tickets.get(stop.ticket_id)
