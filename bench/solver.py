@@ -17,6 +17,7 @@ import resource
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,19 +91,27 @@ def main() -> None:
         found = {"ours": row(name, "ours", path, solve(problem, args.time_limit, workers=args.workers), bks.get(name))}
         rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
         found["ours"]["rss_mb"] = rss // 1024
+        if problem.response_weight and problem.objective == "service-then-travel":
+            # like for like with the peers, which ignore response: the same day with no response cost
+            # (the response column still prices the plan with the instance's weights)
+            blind = replace(problem, response_weight={})
+            found["ours, no response cost"] = row(name, "ours-noresp", path, solve(blind, args.time_limit, workers=args.workers),
+                                                  bks.get(name))
         if not args.no_peers:
             found["vroom"] = row(name, "vroom", path, vroom_plan(problem, matrix), bks.get(name))
             if pyvrp_fits(problem):
                 found["pyvrp"] = row(name, "pyvrp", path, pyvrp_plan(problem, matrix, args.time_limit), bks.get(name))
         for solver, r in found.items():
             ratios = [f"{r['travel'] / found[p]['travel']:.3f}" if p in found else "" for p in ("vroom", "pyvrp")]
+            if "vroom" in found and solver != "vroom" and r["weight"] != found["vroom"]["weight"]:
+                ratios[0] += f" (weight {r['weight'] - found['vroom']['weight']:+d})"
             gap = f"{r['gap']:.2f}" if r["gap"] is not None else ""
             print(f"| {name} | {solver} | {'OK' if r['ok'] else 'FAIL ' + '; '.join(r['errors'])} | {r['served']} "
                   f"| {r['weight']} | {r['travel']} | {r['response']} | {gap} | {r['wall']} | {ratios[0]} | {ratios[1]} |",
                   flush=True)
             rows.append(r)
     print()
-    for solver in ("ours", "vroom", "pyvrp"):
+    for solver in ("ours", "ours-noresp", "vroom", "pyvrp"):
         gaps = [r["gap"] for r in rows if r["solver"] == solver and r["gap"] is not None]
         if gaps:
             print(f"mean gap {solver}: {sum(gaps) / len(gaps):.2f} % over {len(gaps)}")

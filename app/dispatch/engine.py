@@ -6,9 +6,9 @@ dispatcher's manual move needs (re-timing, insertion) run without building a rou
 from __future__ import annotations
 
 import multiprocessing
-from multiprocessing import forkserver
 import time
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import forkserver
 
 from . import diagnose
 from .problem import Plan, Problem, Route, Unassigned
@@ -107,7 +107,7 @@ def solve(
     best = min(outcomes, key=lambda o: o.objective) if outcomes else None
     table = Timetable(problem, matrix)
     routes = [_timed(table, tech_id, best, jobs) for tech_id, jobs in best.routes.items()] if best else []
-    routes = fill(table, routes, eligible)
+    routes = fill(table, routes, eligible, deadline=began + time_limit_s)
     plan = _finish(problem, table, routes)
     plan.stats.update(wall_s=round(time.monotonic() - began, 3), searches=len(searches))
     return plan
@@ -121,30 +121,67 @@ def _timed(table: Timetable, tech_id: str, outcome, jobs: list[str]) -> Route:
     return route
 
 
-def fill(table: Timetable, routes: list[Route], eligible: dict[str, list[int]]) -> list[Route]:
-    """Insert jobs the search left out wherever they still fit, highest priority first; a job that
-    fits nowhere may take the place of a served job of lower priority (which then tries again).
-    The search seldom swaps a served job for an unserved one of more value."""
+def fill(table: Timetable, routes: list[Route], eligible: dict[str, list[int]], deadline: float = float("inf")) -> list[Route]:
+    """Serve jobs the search left out, highest priority first: insert where one still fits, else
+    move one served job to another technician to make room, else take the place of a served job of
+    lower priority (which then tries again). The search seldom makes such two-job moves itself."""
     problem = table.problem
     by_tech = {r.technician: r for r in routes}
     served = {s.job for r in routes for s in r.stops}
     waiting = sorted((j for j in problem.jobs if j.id not in served and j.id in eligible), key=lambda j: -j.weight)
-    while waiting:
+    while waiting and time.monotonic() < deadline:
         job = waiting.pop(0)
         candidates = [problem.technicians[v].id for v in eligible[job.id]]
         found = best_insertion(table, by_tech, candidates, job.id)
-        if found is None:
+        changed = [found] if found else _best_ejection(table, by_tech, candidates, job.id, eligible, deadline)
+        if not changed:
             found, evicted = _best_swap(table, by_tech, candidates, job)
             if found is None:
                 continue
+            changed = [found]
             waiting.append(evicted)
             waiting.sort(key=lambda j: -j.weight)
-        by_tech[found.technician] = found
+        for route in changed:
+            by_tech[route.technician] = route
     return [r for r in by_tech.values() if r.stops]
 
 
-def best_insertion(table: Timetable, by_tech: dict[str, Route], candidates: list[str], job_id: str,
-                   keep=lambda route: True) -> Route | None:
+def _movable(job) -> bool:
+    return not job.pinned_to and job.fixed_start is None
+
+
+def _best_ejection(table: Timetable, by_tech: dict[str, Route], candidates: list[str], job_id: str,
+                   eligible: dict[str, list[int]], deadline: float) -> list[Route] | None:
+    """Room for ``job_id`` on one route by moving one of its jobs to another technician: the two
+    changed routes, cheapest in travel, or None."""
+    problem = table.problem
+    best, best_cost = None, None
+    for tech_id in candidates:
+        route = by_tech.get(tech_id)
+        if route is None or time.monotonic() > deadline:
+            continue
+        before = table.travel(table.techs[tech_id], route.job_ids)
+        for k, stop in enumerate(route.stops):
+            if not _movable(table.jobs[stop.job]):
+                continue
+            rest = route.job_ids[:k] + route.job_ids[k + 1:]
+            here = best_insertion(table, {tech_id: Route(tech_id, table.retime(tech_id, rest).stops)}, [tech_id], job_id)
+            if here is None:
+                continue
+            others = [problem.technicians[v].id for v in eligible[stop.job] if problem.technicians[v].id != tech_id]
+            there = best_insertion(table, by_tech, others, stop.job)
+            if there is None:
+                continue
+            old = by_tech.get(there.technician)
+            cost = (table.travel(table.techs[tech_id], here.job_ids) - before
+                    + table.travel(table.techs[there.technician], there.job_ids)
+                    - table.travel(table.techs[there.technician], old.job_ids if old else []))
+            if best_cost is None or cost < best_cost:
+                best, best_cost = [here, there], cost
+    return best
+
+
+def best_insertion(table: Timetable, by_tech: dict[str, Route], candidates: list[str], job_id: str) -> Route | None:
     """The cheapest feasible insertion of ``job_id`` into one candidate's route (extra travel plus
     response cost), or None."""
     best, best_cost = None, None
@@ -155,7 +192,7 @@ def best_insertion(table: Timetable, by_tech: dict[str, Route], candidates: list
         base = table.travel(tech, jobs) + (table.response_cost(current) if current else 0)
         for k in range(len(jobs) + 1):
             trial = table.retime(tech_id, [*jobs[:k], job_id, *jobs[k:]])
-            if trial.violations or not keep(trial):
+            if trial.violations:
                 continue
             cost = table.travel(tech, trial.job_ids) + table.response_cost(trial) - base
             if best_cost is None or cost < best_cost:
@@ -171,7 +208,7 @@ def _best_swap(table: Timetable, by_tech: dict[str, Route], candidates: list[str
             continue
         for k, stop in enumerate(route.stops):
             other = table.jobs[stop.job]
-            if other.weight >= job.weight or other.pinned_to or other.fixed_start is not None:
+            if other.weight >= job.weight or not _movable(other):
                 continue
             rest = route.job_ids[:k] + route.job_ids[k + 1:]
             trial = best_insertion(table, {tech_id: Route(tech_id, table.retime(tech_id, rest).stops)}, [tech_id], job.id)
