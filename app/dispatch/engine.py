@@ -15,15 +15,22 @@ from .problem import Plan, Problem, Route, Unassigned
 from .schedule import Timetable
 from .travel import TravelProvider, travel_matrix
 
-WALL_MARGIN_S = 0.3  # building the model, re-timing and writing the plan
+SEARCH_MARGIN_S = 0.6  # left after the search for re-timing, the fill pass and reasons
+FINISH_MARGIN_S = 0.15  # the fill pass stops this long before the time limit
 
 
-def _searches():
-    """Two searches, one per core, set apart so they explore differently (SOLVER-NOTES.md): ILS with
-    SISR ruin and automatic annealing temperatures, and the same with a hot, fixed schedule."""
+def _searches(problem: Problem):
+    """Two searches, one per core, set apart so they explore differently: ILS with SISR ruin
+    (SOLVER-NOTES.md). Measured here (bench/RESULTS.md): on realistic days a parallel-cheapest-
+    insertion start served more weight with far less travel than a local-cheapest one (day-300-s2:
+    10,485 / 143k s against 10,450 / 199k s); on the travel-only benchmarks local cheapest insertion
+    with automatic and with hot annealing temperatures did better (RC1_2_1: 36.9k against 38.0k)."""
     from .solver import Search
 
-    return [Search(), Search(temperatures=(1000.0, 10.0), ruin_visits=12)]
+    if problem.objective == "travel":
+        return [Search(), Search(temperatures=(1000.0, 10.0), ruin_visits=12)]
+    return [Search(first_solution="PARALLEL_CHEAPEST_INSERTION"),
+            Search(first_solution="PARALLEL_CHEAPEST_INSERTION", ruin_visits=6)]
 
 
 def penalty_unit(problem: Problem, matrix) -> int:
@@ -88,7 +95,7 @@ def solve(
     eligible = eligibility(problem, matrix)
     unit = penalty_unit(problem, matrix)
     warm = {r.technician: r.job_ids for r in previous.routes} if previous else None
-    searches = _searches()[: max(1, workers)]
+    searches = _searches(problem)[: max(1, workers)]
     outcomes = []
     if eligible:
         args = (problem, matrix, eligible, unit, balance_weight)
@@ -97,17 +104,17 @@ def solve(
             # caller's threads (the web app's event loop) keep running while this one waits
             with ProcessPoolExecutor(len(searches), mp_context=_context()) as pool:
                 forkserver.ensure_running()  # its first start imports ortools: not search time
-                seconds = max(0.1, time_limit_s - (time.monotonic() - began) - WALL_MARGIN_S)
+                seconds = max(0.1, time_limit_s - (time.monotonic() - began) - SEARCH_MARGIN_S)
                 futures = [pool.submit(_search, *args, s, seconds, warm) for s in searches]
                 outcomes = [f.result() for f in futures]
         else:
-            seconds = max(0.1, time_limit_s - (time.monotonic() - began) - WALL_MARGIN_S)
+            seconds = max(0.1, time_limit_s - (time.monotonic() - began) - SEARCH_MARGIN_S)
             outcomes.append(_search(*args, searches[0], seconds, warm))
     outcomes = [o for o in outcomes if o is not None]
     best = min(outcomes, key=lambda o: o.objective) if outcomes else None
     table = Timetable(problem, matrix)
     routes = [_timed(table, tech_id, best, jobs) for tech_id, jobs in best.routes.items()] if best else []
-    routes = fill(table, routes, eligible, deadline=began + time_limit_s)
+    routes = fill(table, routes, eligible, deadline=began + time_limit_s - FINISH_MARGIN_S)
     plan = _finish(problem, table, routes)
     plan.stats.update(wall_s=round(time.monotonic() - began, 3), searches=len(searches))
     return plan
@@ -158,11 +165,11 @@ def _best_ejection(table: Timetable, by_tech: dict[str, Route], candidates: list
     best, best_cost = None, None
     for tech_id in candidates:
         route = by_tech.get(tech_id)
-        if route is None or time.monotonic() > deadline:
+        if route is None:
             continue
         before = table.travel(table.techs[tech_id], route.job_ids)
         for k, stop in enumerate(route.stops):
-            if not _movable(table.jobs[stop.job]):
+            if not _movable(table.jobs[stop.job]) or time.monotonic() > deadline:
                 continue
             rest = route.job_ids[:k] + route.job_ids[k + 1:]
             here = best_insertion(table, {tech_id: Route(tech_id, table.retime(tech_id, rest).stops)}, [tech_id], job_id)
