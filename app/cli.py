@@ -67,7 +67,9 @@ def run(settings: Settings, host: str) -> None:
         print(f"  Loaded the demo company in {time.perf_counter() - started:.1f} s.")
     print(BANNER.format(url=f"http://{host}:{settings.port}", password=DEMO_PASSWORD, phone=DEMO_RESIDENT_PHONE))
     sys.stdout.flush()
-    uvicorn.run("app.asgi:create_app", factory=True, host=host, port=settings.port, log_level="warning")
+    # Open board event streams would otherwise hold Ctrl-C until the browser closes them.
+    uvicorn.run("app.asgi:create_app", factory=True, host=host, port=settings.port, log_level="warning",
+                timeout_graceful_shutdown=3)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,58 +8,95 @@ from app.i18n import get_locale
 from app.i18n import gettext as _
 
 
+def N_(message: str) -> str:  # noqa: N802 - marks a message for extraction; translated where shown
+    return message
+
+
+ROLE_NAMES = {
+    "resident": N_("Resident"),
+    "desk": N_("Front desk"),
+    "dispatcher": N_("Dispatcher"),
+    "technician": N_("Technician"),
+    "supervisor": N_("Supervisor"),
+    "admin": N_("Administrator"),
+}
+
+STATUS_NAMES = {
+    "new": N_("New"),
+    "triaged": N_("Awaiting dispatch"),
+    "assigned": N_("Offered to technician"),
+    "accepted": N_("Accepted"),
+    "en_route": N_("On the way"),
+    "on_site": N_("Arrived"),
+    "in_progress": N_("In progress"),
+    "paused": N_("Paused"),
+    "no_access": N_("No access"),
+    "completed": N_("Completed"),
+    "confirmed": N_("Confirmed"),
+    "closed": N_("Closed"),
+    "cancelled": N_("Cancelled"),
+    "after_sales": N_("With after-sales"),
+}
+
+URGENCY_NAMES = {
+    "emergency": N_("Emergency"),
+    "urgent": N_("Urgent"),
+    "normal": N_("Normal"),
+    "planned": N_("Planned"),
+}
+
+CHANNEL_NAMES = {
+    "online": N_("Online"),
+    "phone": N_("Phone"),
+    "walk_in": N_("Walk-in"),
+    "self_inspection": N_("Self-inspection"),
+    "patrol": N_("Public-area patrol"),
+    "return_visit": N_("Return visit"),
+    "verbal": N_("Verbal job"),
+}
+
+APPROVER_TITLES = {
+    "engineering_vp": N_("Engineering VP"),
+    "cost_vp": N_("Cost VP"),
+    "general_manager": N_("General manager"),
+}
+
+AFTER_SALES_NAMES = {
+    "sent": N_("Sent to after-sales"),
+    "accepted": N_("Accepted by after-sales"),
+    "fixed": N_("Fixed by after-sales"),
+    "confirmed": N_("Repair confirmed"),
+    "refused": N_("Refused by after-sales"),
+}
+
+ACCESS_NAMES = {
+    "someone_home": N_("Someone will be home"),
+    "may_enter": N_("The technician may enter with the key"),
+    "call_first": N_("Call me first"),
+}
+
+
 def role_name(role: str) -> str:
-    return {
-        "resident": _("Resident"),
-        "desk": _("Front desk"),
-        "dispatcher": _("Dispatcher"),
-        "technician": _("Technician"),
-        "supervisor": _("Supervisor"),
-        "admin": _("Administrator"),
-    }.get(role, role)
+    message = ROLE_NAMES.get(role)
+    return _(message) if message else (role or "")
 
 
 def status_name(status: Any) -> str:
     value = getattr(status, "value", status)
-    return {
-        "new": _("New"),
-        "triaged": _("Awaiting dispatch"),
-        "assigned": _("Offered to technician"),
-        "accepted": _("Accepted"),
-        "en_route": _("On the way"),
-        "on_site": _("Arrived"),
-        "in_progress": _("In progress"),
-        "paused": _("Paused"),
-        "no_access": _("No access"),
-        "completed": _("Completed"),
-        "confirmed": _("Confirmed"),
-        "closed": _("Closed"),
-        "cancelled": _("Cancelled"),
-        "after_sales": _("With after-sales"),
-    }.get(value, value)
+    message = STATUS_NAMES.get(value)
+    return _(message) if message else (value or "")
 
 
 def urgency_name(urgency: Any) -> str:
     value = getattr(urgency, "value", urgency)
-    return {
-        "emergency": _("Emergency"),
-        "urgent": _("Urgent"),
-        "normal": _("Normal"),
-        "planned": _("Planned"),
-    }.get(value, value)
+    message = URGENCY_NAMES.get(value)
+    return _(message) if message else (value or "")
 
 
 def channel_name(channel: Any) -> str:
     value = getattr(channel, "value", channel)
-    return {
-        "online": _("Online"),
-        "phone": _("Phone"),
-        "walk_in": _("Walk-in"),
-        "self_inspection": _("Self-inspection"),
-        "patrol": _("Public-area patrol"),
-        "return_visit": _("Return visit"),
-        "verbal": _("Verbal job"),
-    }.get(value, value)
+    message = CHANNEL_NAMES.get(value)
+    return _(message) if message else (value or "")
 
 
 def weekday_name(weekday: int) -> str:
@@ -84,26 +121,22 @@ LABELS = {
 
 
 def approver_title(title: str) -> str:
-    return {
-        "engineering_vp": _("Engineering VP"),
-        "cost_vp": _("Cost VP"),
-        "general_manager": _("General manager"),
-    }.get(title, title)
+    message = APPROVER_TITLES.get(title)
+    return _(message) if message else (title or "")
+
+
+CHARGE_NAMES = {"warranty": N_("In warranty"), "free": N_("Free"), "paid": N_("Paid"), None: N_("Not decided")}
 
 
 def charge_name(charge: Any) -> str:
     value = getattr(charge, "value", charge)
-    return {"warranty": _("In warranty"), "free": _("Free"), "paid": _("Paid"), None: _("Not decided")}.get(value, value)
+    message = CHARGE_NAMES.get(value)
+    return _(message) if message else value
 
 
 def after_sales_name(step: str | None) -> str:
-    return {
-        "sent": _("Sent to after-sales"),
-        "accepted": _("Accepted by after-sales"),
-        "fixed": _("Fixed by after-sales"),
-        "confirmed": _("Repair confirmed"),
-        "refused": _("Refused by after-sales"),
-    }.get(step or "", step or "")
+    message = AFTER_SALES_NAMES.get(step or "")
+    return _(message) if message else (step or "")
 
 
 def event_text(event: Any) -> str:
@@ -173,11 +206,8 @@ LABELS.update({
 
 
 def access_name(access: str) -> str:
-    return {
-        "someone_home": _("Someone will be home"),
-        "may_enter": _("The technician may enter with the key"),
-        "call_first": _("Call me first"),
-    }.get(access, access)
+    message = ACCESS_NAMES.get(access)
+    return _(message) if message else (access or "")
 
 
 def sla_text(due: Any, now: Any) -> str:

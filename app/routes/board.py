@@ -43,7 +43,8 @@ class BoardController(Controller):
     async def _board(self, db: AsyncSession, day: dt.date) -> board_service.Board:
         settings = await company_settings.load(db)
         data = await planning.load_day(db, day, local_tz(), settings)
-        planning.build_problem(data, _now())  # sorts out what can no longer be planned today
+        if day <= _now().astimezone(local_tz()).date():
+            planning.build_problem(data, _now())  # sorts out what can no longer be planned today
         return board_service.build(data)
 
     async def _page(self, request: HTMXRequest, db: AsyncSession, day: dt.date, *, message: str | None = None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from app.models import DayPlan, PlanBreak, Technician, Ticket, Urgency
 from app.i18n import gettext as _
@@ -109,14 +110,18 @@ class Board:
     def travel_hours(self) -> float:
         return round(sum(r.travel_s for r in self.rows) / 3600, 1)
 
-    def explain(self, text: str) -> str:
-        """A solver reason or rule break in the dispatcher's words, with names instead of solver keys."""
+    @cached_property
+    def _names(self) -> tuple[dict[int, str], dict[int, str], dict[str, str]]:
         from app.labels import trade_name
 
         technicians = {t.id: t.user.name for t in self.data.technicians}
         tickets = {t.id: t.number for t in self.data.tickets} | {t.id: t.number for t, _why in self.data.held_out}
         trades = {code: trade_name(trade) for code, trade in self.data.trades.items()}
-        return reasons.localize(text, technicians, tickets, trades)
+        return technicians, tickets, trades
+
+    def explain(self, text: str) -> str:
+        """A solver reason or rule break in the dispatcher's words, with names instead of solver keys."""
+        return reasons.localize(text, *self._names)
 
     def emergencies(self) -> list[tuple[Block, Row, int | None]]:
         """Each planned emergency, who goes, and the arrival's minutes past the promise (<= 0: in time)."""

@@ -131,9 +131,12 @@ def build_problem(data: DayData, now: dt.datetime) -> dispatch.Problem:
     for ticket in data.tickets:
         declined[ticket.id] = {int(x) for x in (ticket.declined_by or [])}
 
+    started_by: dict[int, list[Ticket]] = {}
     for ticket in data.tickets:
         place = ticket.building or ticket.estate
         locations[f"L{ticket.id}"] = dispatch.Location(f"L{ticket.id}", place.lat, place.lon)
+        if ticket.status in STARTED and ticket.technician_id is not None:
+            started_by.setdefault(ticket.technician_id, []).append(ticket)
     for technician in data.technicians:
         shift = data.shifts[technician.id]
         home = f"H{technician.id}"
@@ -144,8 +147,7 @@ def build_problem(data: DayData, now: dt.datetime) -> dispatch.Problem:
         # A job some technicians declined gets its own skill that only the others have.
         extra = {job_key(tid) for tid, refused in declined.items() if refused and technician.id not in refused}
         start, start_s = home, min(max(shift.start_min * 60, now_s), shift.end_min * 60)
-        started = [plan_stops[t.id] for t in data.tickets
-                   if t.technician_id == technician.id and t.status in STARTED and t.id in plan_stops]
+        started = [plan_stops[t.id] for t in started_by.get(technician.id, []) if t.id in plan_stops]
         if started:
             # Work under way is where the technician is: the day goes on from there, never without it.
             first = min(started, key=lambda stop: stop.start_s)

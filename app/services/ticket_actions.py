@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
-from app.models import OPEN_STATUSES, Charge, Role, Scope, Status, Ticket, Trade, Urgency, User
+from app.models import OPEN_STATUSES, Charge, Role, Status, Ticket, Trade, Urgency, User
 from app.services import quotes
 from app.services.company_settings import CompanySettings
 from app.services.intake import sla_due
@@ -199,7 +199,8 @@ def dispatch_blockers(ticket: Ticket, settings: CompanySettings) -> list[str]:
         reasons.append(_("The trade is not set."))
     if ticket.charge is Charge.WARRANTY:
         reasons.append(_("It is in warranty: the developer's after-sales repairs it."))
-    if ticket.charge is Charge.PAID:
+    # Water, fire, gas and trapped people come first: consent to the bill can follow the visit.
+    if ticket.charge is Charge.PAID and ticket.urgency not in (Urgency.EMERGENCY, Urgency.URGENT):
         if ticket.quote_total is None:
             reasons.append(_("A paid repair needs a quote."))
         elif ticket.consent_at is None:

@@ -35,7 +35,9 @@ def server(demo_settings: Settings) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "BAOXIU_DATA_DIR": str(demo_settings.data_dir), "SECRET_KEY": demo_settings.secret_key, "PORT": str(port), "OPTIMISE_SECONDS": "2"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-m", "uvicorn", "app.asgi:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning",
+         # Open event streams would hold a graceful shutdown forever.
+         "--timeout-graceful-shutdown", "2"],
         cwd=ROOT, env=env,
     )
     url = f"http://127.0.0.1:{port}"
@@ -51,7 +53,11 @@ def server(demo_settings: Settings) -> Iterator[str]:
         yield url
     finally:
         process.terminate()
-        process.wait(10)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
 
 
 @pytest.fixture(scope="module")

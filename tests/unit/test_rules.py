@@ -131,3 +131,13 @@ def test_state_machine_refuses_illegal_steps_and_roles():
     assert db.added == []
     assert Status.CANCELLED in allowed_targets(_ticket(Status.NEW), Role.RESIDENT)
     assert Status.CANCELLED not in allowed_targets(_ticket(Status.ASSIGNED), Role.RESIDENT)
+
+
+def test_paid_emergencies_are_dispatched_before_consent_but_normal_jobs_wait():
+    from app.services.ticket_actions import dispatch_blockers
+
+    settings = CompanySettings(DEFAULTS)
+    normal = Ticket(id=2, status=Status.TRIAGED, urgency=Urgency.NORMAL, trade_code="plumbing", charge=Charge.PAID, quote_total=80.0)
+    burst = Ticket(id=3, status=Status.TRIAGED, urgency=Urgency.EMERGENCY, trade_code="plumbing", charge=Charge.PAID, quote_total=80.0)
+    assert dispatch_blockers(normal, settings) == ["业主尚未同意报价。"]
+    assert dispatch_blockers(burst, settings) == []
