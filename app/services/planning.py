@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 import anyio
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from app import dispatch
 from app.models import (
+    Building,
     DayPlan,
     PlanBreak,
     PlanStop,
@@ -25,6 +27,7 @@ from app.models import (
     Technician,
     Ticket,
     Trade,
+    Unit,
     Urgency,
     User,
 )
@@ -92,7 +95,11 @@ async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: Compa
         shifts[technician.id] = shift
     start, end = day_bounds(day, tz)
     tickets = list(await db.scalars(
-        select(Ticket).where(
+        select(Ticket)
+        # Each ticket's building and estate are already joined: a unit's own building and a building's
+        # estate come from the identity map instead of joining the same rows again per ticket.
+        .options(joinedload(Ticket.unit).lazyload(Unit.building), joinedload(Ticket.building).lazyload(Building.estate))
+        .where(
             Ticket.status.in_(PLANNABLE),
             Ticket.duplicate_of_id.is_(None),
             or_(

@@ -163,6 +163,8 @@ def test_desk_registers_a_phone_report_by_unit_code_for_a_new_caller(as_role, de
         assert ticket.reporter_id == caller.id and ticket.urgency is Urgency.EMERGENCY
         assert ticket.status in (Status.TRIAGED, Status.ASSIGNED)
         assert db.scalar(select(Occupancy).where(Occupancy.user_id == caller.id, Occupancy.unit_id == int(unit_id)))
+        unit = db.get(Unit, int(unit_id))
+        assert (ticket.building_id, ticket.estate_id) == (unit.building_id, unit.building.estate_id)
         minutes = (ticket.sla_due_at - ticket.created_at).total_seconds() / 60
         assert abs(minutes - 10) < 0.1
 

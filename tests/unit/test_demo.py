@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
@@ -333,3 +333,14 @@ def test_dates_follow_the_day_of_loading(tmp_path: Path) -> None:
         assert min(days) >= (TODAY + dt.timedelta(days=40 - 21)).strftime("%Y%m%d")
     finally:
         later.engine.dispose()
+
+
+def test_tickets_name_the_building_and_estate_of_their_unit(demo: Loaded) -> None:
+    # The board loads a unit's building and a building's estate from the ticket's own joins.
+    with demo.engine.connect() as db:
+        mismatched = db.execute(text(
+            "SELECT count(*) FROM tickets t JOIN units u ON u.id = t.unit_id "
+            "JOIN buildings b ON b.id = u.building_id "
+            "WHERE t.building_id IS NULL OR t.building_id != u.building_id OR t.estate_id != b.estate_id"
+        )).scalar()
+    assert mismatched == 0
