@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import forkserver
+from dataclasses import replace
 
 from . import diagnose
 from .problem import Plan, Problem, Route, Unassigned
@@ -68,6 +67,7 @@ def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, wa
 
 
 _POOL_CONTEXT = None
+OVERRUN_GRACE_S = 3.0  # a search this late is stuck (seen once in the web app, not reproduced): killed
 
 
 def _context():
@@ -77,6 +77,25 @@ def _context():
         _POOL_CONTEXT = multiprocessing.get_context("forkserver")
         _POOL_CONTEXT.set_forkserver_preload(["app.dispatch.solver"])
     return _POOL_CONTEXT
+
+
+def _in_processes(args, searches, began, time_limit_s, margin, warm) -> list:
+    """Each search in its own process. OR-Tools holds the GIL while it searches, so the caller's
+    threads (the web app's event loop) keep running while this one waits; a search that overruns
+    its time limit is terminated and the others' answers are used."""
+    pool = _context().Pool(len(searches))
+    try:
+        seconds = max(0.1, time_limit_s - (time.monotonic() - began) - margin)  # after the pool start
+        pending = [pool.apply_async(_search, (*args, s, seconds, warm)) for s in searches]
+        stop_at = time.monotonic() + seconds + OVERRUN_GRACE_S
+        outcomes = []
+        for result in pending:
+            result.wait(max(0.0, stop_at - time.monotonic()))
+            if result.ready() and result.successful():
+                outcomes.append(result.get())
+        return outcomes
+    finally:
+        pool.terminate()
 
 
 def solve(
@@ -104,16 +123,12 @@ def solve(
     if eligible:
         args = (problem, matrix, eligible, unit, balance_weight)
         if len(searches) > 1:
-            # OR-Tools holds the GIL while it searches: every search gets its own process, so the
-            # caller's threads (the web app's event loop) keep running while this one waits
-            with ProcessPoolExecutor(len(searches), mp_context=_context()) as pool:
-                forkserver.ensure_running()  # its first start imports ortools: not search time
-                seconds = max(0.1, time_limit_s - (time.monotonic() - began) - margin)
-                futures = [pool.submit(_search, *args, s, seconds, warm) for s in searches]
-                outcomes = [f.result() for f in futures]
-        else:
+            outcomes = _in_processes(args, searches, began, time_limit_s, margin, warm)
+        if not any(outcomes):
+            # one search in this process: the plain guided local search, which has never overrun
+            single = searches[0] if len(searches) == 1 else replace(searches[0], method="gls")
             seconds = max(0.1, time_limit_s - (time.monotonic() - began) - margin)
-            outcomes.append(_search(*args, searches[0], seconds, warm))
+            outcomes = [_search(*args, single, seconds, warm)]
     outcomes = [o for o in outcomes if o is not None]
     best = min(outcomes, key=lambda o: o.objective) if outcomes else None
     table = Timetable(problem, matrix)

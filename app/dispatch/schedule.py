@@ -68,8 +68,10 @@ class Timetable:
             if route.return_ > shift.end:
                 route.violations.append(f"{tech_id} is back at {hhmm(route.return_)}, after the shift ends at {hhmm(shift.end)}")
         after = route.return_ if job_ids else shift.start
-        for earliest, _, duration in pending:  # breaks after the work is done (or on a free day)
+        for earliest, latest, duration in pending:  # breaks after the work is done (or on a free day)
             begin = max(after, earliest)
+            if begin > latest:
+                route.violations.append(f"{tech_id}: break cannot start by {hhmm(latest)} (earliest {hhmm(begin)})")
             route.breaks.append(BreakSlot(begin, begin + duration))
             after = begin + duration
         route.violations.extend(self._load_breaks(tech, job_ids))
