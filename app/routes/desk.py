@@ -12,10 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.live import after_ticket_saved
 from app.models import Building, Estate, Role
-from app.routes.ticket_forms import form_page_context, intake_context, read_report_form
+from app.routes.ticket_forms import form_page_context, submit_report
 from app.security import requires
-from app.services import intake, overview, ticket_queries
-from app.services.validation import FormErrors
+from app.services import overview, ticket_queries
 
 UNPROCESSABLE = 422
 PUBLIC_SPOTS = ("大堂", "1号电梯", "2号电梯", "楼梯间", "单元门禁", "地下车库B1", "地下车库B2", "屋顶", "绿地", "小区大门", "垃圾站", "消防通道")
@@ -50,16 +49,11 @@ class DeskController(Controller):
 
     @post("/report", name="desk_report")
     async def report(self, request: Request, db_session: AsyncSession) -> Response:
-        report = await read_report_form(request)
-        form = report.fields
-        try:
-            ticket = await intake.create_report(db_session, form, report.photos, report.problem, await intake_context(request, db_session))
-        except FormErrors as exc:
-            await db_session.rollback()
-            return await self._form(db_session, form, exc.errors, status=UNPROCESSABLE, kept=report.keep_photos())
-        except intake.DuplicatesFound as exc:
-            await db_session.rollback()
-            return await self._form(db_session, form, {}, exc.candidates, status=UNPROCESSABLE, kept=report.keep_photos())
+        sent = await submit_report(request, db_session)
+        if sent.ticket is None:
+            return await self._form(db_session, sent.form, sent.errors, sent.duplicates,
+                                    status=UNPROCESSABLE, kept=sent.kept_photos)
+        ticket = sent.ticket
         response = Redirect(path=f"/tickets/{ticket.number}?new=1", status_code=303)
         response.background = after_ticket_saved(request.app, ticket)
         return response

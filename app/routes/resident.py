@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.live import after_ticket_saved
 from app.models import Role
 from app.routes.forms import form_dict
-from app.routes.ticket_forms import form_page_context, intake_context, read_report_form
+from app.routes.ticket_forms import form_page_context, submit_report
 from app.security import requires
 from app.services import intake, ticket_actions, ticket_queries
 from app.services.validation import FormErrors
@@ -42,16 +42,11 @@ class ResidentController(Controller):
 
     @post("/report", name="resident_report")
     async def report(self, request: Request, db_session: AsyncSession) -> Response:
-        report = await read_report_form(request)
-        form = report.fields
-        try:
-            ticket = await intake.create_report(db_session, form, report.photos, report.problem, await intake_context(request, db_session))
-        except FormErrors as exc:
-            await db_session.rollback()
-            return await self._form(request, db_session, form, exc.errors, status=UNPROCESSABLE, kept=report.keep_photos())
-        except intake.DuplicatesFound as exc:
-            await db_session.rollback()
-            return await self._form(request, db_session, form, {}, exc.candidates, status=UNPROCESSABLE, kept=report.keep_photos())
+        sent = await submit_report(request, db_session)
+        if sent.ticket is None:
+            return await self._form(request, db_session, sent.form, sent.errors, sent.duplicates,
+                                    status=UNPROCESSABLE, kept=sent.kept_photos)
+        ticket = sent.ticket
         response = Redirect(path=f"/my/tickets/{ticket.number}?new=1", status_code=303)
         response.background = after_ticket_saved(request.app, ticket)
         return response

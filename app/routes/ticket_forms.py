@@ -11,9 +11,10 @@ from litestar import Request
 from litestar.datastructures import UploadFile
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import User
-from app.services import company_settings, photos, staff
+from app.models import Ticket
+from app.services import company_settings, intake, photos, staff
 from app.services.intake import Context
+from app.services.validation import FormErrors
 from app.web import local_tz
 
 
@@ -66,3 +67,28 @@ async def form_page_context(db: AsyncSession, form: dict, errors: dict, duplicat
     }
 
 
+
+
+@dataclass
+class Submitted:
+    """A report form's fate: the ticket made, or what the re-rendered form needs."""
+
+    ticket: Ticket | None
+    form: dict[str, str]
+    errors: dict[str, str]
+    duplicates: list
+    kept_photos: list[str]
+
+
+async def submit_report(request: Request, db: AsyncSession) -> Submitted:
+    """Register the posted report; on a refusal roll back and keep the typed fields and good photos."""
+    report = await read_report_form(request)
+    try:
+        ticket = await intake.create_report(db, report.fields, report.photos, report.problem, await intake_context(request, db))
+    except FormErrors as exc:
+        await db.rollback()
+        return Submitted(None, report.fields, exc.errors, [], report.keep_photos())
+    except intake.DuplicatesFound as exc:
+        await db.rollback()
+        return Submitted(None, report.fields, {}, exc.candidates, report.keep_photos())
+    return Submitted(ticket, report.fields, {}, [], [])

@@ -33,7 +33,7 @@ from app.models import (
 )
 from app.services import classify, numbering, photos, warranty
 from app.services.company_settings import CompanySettings
-from app.services.validation import PHONE_RE, Checker, FormErrors
+from app.services.validation import PHONE_RE, Checker
 from app.services.workflow import record
 
 PUBLIC_CHANNELS = {Channel.SELF_INSPECTION, Channel.PATROL}

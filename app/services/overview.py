@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import OPEN_STATUSES, Status, Technician, Ticket, User
-
-
-def local_day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-    return start.astimezone(dt.timezone.utc), (start + dt.timedelta(days=1)).astimezone(dt.timezone.utc)
+from app.models import OPEN_STATUSES, Status, Ticket
 
 
 async def status_counts(db: AsyncSession) -> Counter[Status]:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.i18n import gettext as _
 from app.models import STAFF_ROLES, Estate, Role, ShiftTemplate, Technician, Trade, User
 from app.security import hash_password
-from app.services.validation import USERNAME_RE, Checker, FormErrors
+from app.services.validation import USERNAME_RE, Checker
 
 MIN_PASSWORD = 8
 
@@ -170,5 +170,3 @@ async def count_by_role(db: AsyncSession) -> dict[Role, int]:
     rows = await db.execute(select(User.role, func.count()).group_by(User.role))
     return dict(rows.all())  # type: ignore[arg-type]
 
-
-__all__ = ["FormErrors"]

@@ -236,5 +236,3 @@ async def after_sales_step(db: AsyncSession, ticket: Ticket, form: dict, actor: 
     else:
         record(db, ticket, actor, "after_sales", at=now, data={"after_sales": step})
 
-
-__all__ = ["Conflict", "FormErrors", "TransitionError"]

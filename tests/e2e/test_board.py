@@ -1,7 +1,6 @@
 """The dispatcher's day in a real browser: optimise, see routes and map, drag a job, watch an emergency arrive."""
 
 import datetime as dt
-import re
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from app import dispatch
 from app.db import install_sqlite_pragmas
 from app.models import (
-    Building, Channel, DayPlan, PlanStop, PlanUnassigned, Role, Status, Technician, Ticket, TicketEvent, Urgency, User,
+    Building, Channel, DayPlan, PlanStop, PlanUnassigned, Status, Technician, Ticket, TicketEvent, Urgency, User,
 )
 from app.services import company_settings, emergency, offers, planning
 from tests.conftest import ACCOUNTS, csrf, login

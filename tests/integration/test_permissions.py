@@ -17,7 +17,6 @@ ALLOWED = {
     "/supervisor": {"supervisor", "admin"},
     "/admin": {"admin"},
     "/tickets": {"desk", "dispatcher", "supervisor", "admin"},
-    "/board": {"dispatcher", "supervisor", "admin"},
     # Every signed-in role reaches the photo route; the photo's ticket decides (404 for strangers).
     "/photos": {"resident", "desk", "dispatcher", "technician", "supervisor", "admin"},
 }

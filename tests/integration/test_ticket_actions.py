@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from app.models import Charge, Occupancy, Status, Ticket, TicketEvent, Trade, Unit, User
+from app.models import Charge, Occupancy, Status, Ticket, TicketEvent, Unit, User
 from tests.conftest import ACCOUNTS, csrf, login
 from tests.integration.helpers import db_session, form_key, post, ticket_number
 
