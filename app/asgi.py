@@ -6,8 +6,6 @@ from advanced_alchemy.extensions.litestar import SQLAlchemyPlugin
 from advanced_alchemy.extensions.litestar.store import SQLAlchemyStore
 from litestar import Litestar
 from litestar.datastructures import State
-from litestar.channels import ChannelsPlugin
-from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.config.csrf import CSRFConfig
 from litestar.exceptions import HTTPException
 from litestar.plugins.htmx import HTMXPlugin
@@ -16,7 +14,7 @@ from litestar.static_files import create_static_files_router
 from app.db import make_alchemy_config
 from app.errors import handle_http_exception, handle_server_error
 from app.i18n import LocaleMiddleware
-from app.live import offer_sweeper
+from app.live import channels_plugin, offer_sweeper
 from app.models import StoreItem
 from app.routes import admin, auth, board, desk, homes, photos, printing, resident, technician, tickets
 from app.security import session_auth
@@ -46,9 +44,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=[
             SQLAlchemyPlugin(config=alchemy),
             HTMXPlugin(),
-            # Live board updates. In-memory for the single embedded process; at scale the same plugin
-            # takes the PostgreSQL backend (litestar.channels.backends.asyncpg) so every process hears.
-            ChannelsPlugin(backend=MemoryChannelsBackend(history=0), channels=["board"]),
+            channels_plugin(settings.database_url),
         ],
         stores={
             "sessions": SQLAlchemyStore(alchemy, model=StoreItem, namespace="sessions"),

@@ -20,6 +20,20 @@ BOARD_CHANNEL = "board"
 SWEEP_EVERY_S = 30
 
 
+def channels_plugin(database_url: str) -> ChannelsPlugin:
+    """In-memory for the embedded single process; on PostgreSQL, LISTEN/NOTIFY through the same
+    database, so every app process's boards hear every change and no Redis is needed."""
+    if database_url.startswith("postgresql"):
+        from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
+
+        backend = AsyncPgChannelsBackend(dsn="postgresql://" + database_url.split("://", 1)[1])
+    else:
+        from litestar.channels.backends.memory import MemoryChannelsBackend
+
+        backend = MemoryChannelsBackend(history=0)
+    return ChannelsPlugin(backend=backend, channels=[BOARD_CHANNEL])
+
+
 async def publish(app: Litestar, what: str) -> None:
     await app.plugins.get(ChannelsPlugin).wait_published(what, BOARD_CHANNEL)
 

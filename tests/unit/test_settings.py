@@ -33,3 +33,13 @@ def test_company_setting_validation_names_the_problem():
     with pytest.raises(ValueError, match="unknown setting"):
         company_settings.validate("no_such_key", 1)
     assert company_settings.validate("accept_timeout_minutes", "12") == 12
+
+
+def test_live_updates_use_postgres_when_the_database_is_postgres():
+    from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
+    from litestar.channels.backends.memory import MemoryChannelsBackend
+
+    from app.live import channels_plugin
+
+    assert isinstance(channels_plugin("sqlite+aiosqlite:///x.db")._backend, MemoryChannelsBackend)
+    assert isinstance(channels_plugin("postgresql+asyncpg://u:p@db/baoxiu")._backend, AsyncPgChannelsBackend)
