@@ -2,7 +2,8 @@
 
     python bench/solver.py --set benchmark --time-limit 10
     python bench/solver.py --set days --time-limit 10          # shared day-300 files + gen_day seeds 1-5
-    python bench/solver.py --set big --time-limit 60           # 1,000 jobs / 120 technicians
+    python bench/solver.py --set big --time-limit 60 --no-peers  # 1,000 jobs / 120 technicians
+    (memory: /usr/bin/time -v python -m app.dispatch solve bench/out/instances/gen-1000-120-s1.json ...)
 
 Prints one table: served, priority weight, travel, response cost (FORMAT.md's objective is weight,
 then travel + response), gap to the best known distance, wall seconds, the checker's verdict and
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -89,8 +89,6 @@ def main() -> None:
         problem = load_problem(path)
         matrix = travel_matrix(problem)
         found = {"ours": row(name, "ours", path, solve(problem, args.time_limit, workers=args.workers), bks.get(name))}
-        rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-        found["ours"]["rss_mb"] = rss // 1024
         if problem.response_weight and problem.objective == "service-then-travel":
             # like for like with the peers, which ignore response: the same day with no response cost
             # (the response column still prices the plan with the instance's weights)
@@ -115,8 +113,7 @@ def main() -> None:
         gaps = [r["gap"] for r in rows if r["solver"] == solver and r["gap"] is not None]
         if gaps:
             print(f"mean gap {solver}: {sum(gaps) / len(gaps):.2f} % over {len(gaps)}")
-    print(f"all plans pass check_plan.py: {all(r['ok'] for r in rows)}; peak RSS of one process: "
-          f"{max(r.get('rss_mb', 0) for r in rows)} MB")
+    print(f"all plans pass check_plan.py: {all(r['ok'] for r in rows)}")
     (OUT / f"rows-{args.set}-{int(args.time_limit)}.json").write_text(json.dumps(rows, indent=1))
 
 
