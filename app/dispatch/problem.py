@@ -142,8 +142,5 @@ class Plan:
     unassigned: list[Unassigned] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
 
-    def route_of(self, tech_id: str) -> Route | None:
-        return next((r for r in self.routes if r.technician == tech_id), None)
-
     def served(self) -> set[str]:
         return {s.job for r in self.routes for s in r.stops}

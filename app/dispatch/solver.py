@@ -40,7 +40,6 @@ class Outcome:
     starts: dict[str, list[int]]
     break_starts: dict[str, list[int]]
     objective: int
-    status: str = ""
 
 
 @dataclass
@@ -314,4 +313,4 @@ def _outcome(model: Model, solution) -> Outcome | None:
         if jobs:
             routes[tech.id], starts[tech.id] = jobs, times
             break_starts[tech.id] = [solution.StartValue(b) for b in model.breaks.get(v, [])]
-    return Outcome(routes, starts, break_starts, solution.ObjectiveValue(), str(routing.status()))
+    return Outcome(routes, starts, break_starts, solution.ObjectiveValue())
