@@ -6,8 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from markupsafe import Markup
-
 from app.models import DayPlan, PlanBreak, Technician, Ticket, Urgency
 from app.i18n import gettext as _
 from app.services import reasons
@@ -52,15 +50,6 @@ class Block:
     @property
     def travel_width(self) -> float:
         return max(axis_percent(self.arrival_s) - self.travel_left, 0)
-
-    @property
-    def style(self) -> Markup:
-        # Numbers only: built here once rather than escaped value by value in the template.
-        return Markup(f"left: {self.left}%; width: {round(self.width, 3)}%")
-
-    @property
-    def travel_style(self) -> Markup:
-        return Markup(f"left: {self.travel_left}%; width: {round(self.travel_width, 3)}%")
 
 
 @dataclass
