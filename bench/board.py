@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import os
@@ -117,7 +118,7 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
     import logging
 
     from litestar.testing import TestClient
-    from sqlalchemy import func, select
+    from sqlalchemy import select
     from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
     from app import dispatch
@@ -144,12 +145,20 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
     asyncio.run(seed_if_empty(settings))
     print(f"demo database in {scratch} ({time.perf_counter() - started:.1f} s)")
 
-    engine = create_async_engine(settings.database_url)
-    install_sqlite_pragmas(engine.sync_engine)
-    sessions = async_sessionmaker(engine, expire_on_commit=False)
+    @contextlib.asynccontextmanager
+    async def session():
+        # An engine per event loop, disposed in it: aiosqlite connections belong to the loop that
+        # opened them, and each asyncio.run() below is a new loop.
+        engine = create_async_engine(settings.database_url)
+        install_sqlite_pragmas(engine.sync_engine)
+        try:
+            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
+                yield db
+        finally:
+            await engine.dispose()
 
     async def prepare() -> dict:
-        async with sessions() as db:
+        async with session() as db:
             # 1. Every technician on shift that weekday, on the most common pattern of the others.
             technicians = list(await db.scalars(select(Technician).order_by(Technician.id)))
             shifts = list(await db.scalars(select(ShiftTemplate).where(ShiftTemplate.weekday == day.weekday())))
@@ -232,7 +241,7 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
 
     # 5. Emergency re-plan.
     async def emergency() -> dict:
-        async with sessions() as db:
+        async with session() as db:
             building = rng.choice(list(await db.scalars(select(Building))))
             reporter = await db.scalar(select(User).where(User.username == "desk1"))
             day_end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
@@ -247,7 +256,7 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
             db.add(ticket)
             await db.commit()
             ticket_id = ticket.id
-        async with sessions() as db:
+        async with session() as db:
             t0 = time.perf_counter()
             cs = await company_settings.load(db)
             data = await planning.load_day(db, day, tz, cs)
@@ -259,7 +268,6 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
                     "load_build_s": t_built - t0, "solve_s": t1 - t_built}
 
     result = asyncio.run(emergency())
-    asyncio.run(engine.dispose())
     problem, plan = result["problem"], result["plan"]
     out = scratch / "replan"
     out.mkdir(exist_ok=True)
