@@ -76,27 +76,28 @@ ACCESS_NAMES = {
 }
 
 
+def _name(table: dict, key: Any) -> str:
+    message = table.get(key)
+    return _(message) if message else (key or "")
+
+
 def role_name(role: str) -> str:
-    message = ROLE_NAMES.get(role)
-    return _(message) if message else (role or "")
+    return _name(ROLE_NAMES, role)
 
 
 def status_name(status: Any) -> str:
     value = getattr(status, "value", status)
-    message = STATUS_NAMES.get(value)
-    return _(message) if message else (value or "")
+    return _name(STATUS_NAMES, value)
 
 
 def urgency_name(urgency: Any) -> str:
     value = getattr(urgency, "value", urgency)
-    message = URGENCY_NAMES.get(value)
-    return _(message) if message else (value or "")
+    return _name(URGENCY_NAMES, value)
 
 
 def channel_name(channel: Any) -> str:
     value = getattr(channel, "value", channel)
-    message = CHANNEL_NAMES.get(value)
-    return _(message) if message else (value or "")
+    return _name(CHANNEL_NAMES, value)
 
 
 def weekday_name(weekday: int) -> str:
@@ -121,8 +122,7 @@ LABELS = {
 
 
 def approver_title(title: str) -> str:
-    message = APPROVER_TITLES.get(title)
-    return _(message) if message else (title or "")
+    return _name(APPROVER_TITLES, title)
 
 
 CHARGE_NAMES = {"warranty": N_("In warranty"), "free": N_("Free"), "paid": N_("Paid"), None: N_("Not decided")}
@@ -130,13 +130,11 @@ CHARGE_NAMES = {"warranty": N_("In warranty"), "free": N_("Free"), "paid": N_("P
 
 def charge_name(charge: Any) -> str:
     value = getattr(charge, "value", charge)
-    message = CHARGE_NAMES.get(value)
-    return _(message) if message else value
+    return _name(CHARGE_NAMES, value)
 
 
 def after_sales_name(step: str | None) -> str:
-    message = AFTER_SALES_NAMES.get(step or "")
-    return _(message) if message else (step or "")
+    return _name(AFTER_SALES_NAMES, step)
 
 
 def event_text(event: Any) -> str:
@@ -206,8 +204,7 @@ LABELS.update({
 
 
 def access_name(access: str) -> str:
-    message = ACCESS_NAMES.get(access)
-    return _(message) if message else (access or "")
+    return _name(ACCESS_NAMES, access)
 
 
 def sla_text(due: Any, now: Any) -> str:

@@ -88,6 +88,16 @@ def new_page(browser, server):  # noqa: ANN001, ANN201
         context.close()
 
 
+def sign_in(page, account: str) -> None:  # noqa: ANN001
+    from tests.conftest import DEMO_PASSWORD
+
+    page.goto("/login")
+    page.fill("input[name=account]", account)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
 def shot(page, name: str) -> None:  # noqa: ANN001
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

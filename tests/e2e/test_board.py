@@ -5,19 +5,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import ACCOUNTS, DEMO_PASSWORD
-from tests.e2e.conftest import DESK, shot
+from tests.conftest import ACCOUNTS
+from tests.e2e.conftest import DESK, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 TZ = ZoneInfo("Asia/Shanghai")
 
 
-def sign_in(page, account):  # noqa: ANN001
-    page.goto("/login")
-    page.fill("input[name=account]", account)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form.stack button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def planned_board(page, day):  # noqa: ANN001

@@ -6,18 +6,12 @@ import re
 import pytest
 from PIL import Image
 
-from tests.conftest import ACCOUNTS, DEMO_PASSWORD
-from tests.e2e.conftest import DESK, PHONE, shot
+from tests.conftest import ACCOUNTS
+from tests.e2e.conftest import DESK, PHONE, shot, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
-def sign_in(page, account):  # noqa: ANN001
-    page.goto("/login")
-    page.fill("input[name=account]", account)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
 
 
 def photo_file(tmp_path):  # noqa: ANN001
