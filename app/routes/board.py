@@ -12,10 +12,10 @@ from litestar.response import ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.i18n import gettext as _
 from app.live import BOARD_CHANNEL, announce
 from app.models import Role
-from app.routes.forms import form_dict
-from app.routes.resident import conflict_message
+from app.routes.forms import conflict_message, form_dict
 from app.security import requires
 from app.services import board as board_service
 from app.services import company_settings, planning, route_map
@@ -42,10 +42,7 @@ class BoardController(Controller):
 
     async def _board(self, db: AsyncSession, day: dt.date) -> board_service.Board:
         settings = await company_settings.load(db)
-        data = await planning.load_day(db, day, local_tz(), settings)
-        if day <= _now().astimezone(local_tz()).date():
-            planning.build_problem(data, _now())  # sorts out what can no longer be planned today
-        return board_service.build(data)
+        return board_service.build(await planning.load_day(db, day, local_tz(), settings), _now())
 
     async def _page(self, request: HTMXRequest, db: AsyncSession, day: dt.date, *, message: str | None = None,
                     status: int = 200, fragment: bool = False) -> Template:
@@ -151,8 +148,6 @@ class BoardController(Controller):
 
 
 def _gone() -> str:
-    from app.i18n import gettext as _
-
     return _("That optimisation has already been applied or has expired. Optimise again.")
 
 

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from litestar import Request
 
+from app.i18n import gettext as _
+from app.services.workflow import Conflict
+from app.web import localtime
+
 
 async def form_dict(request: Request) -> dict[str, str]:
     """Single-valued fields as stripped strings; the CSRF token is not a field of the form."""
@@ -20,3 +24,11 @@ def safe_next(target: str | None, fallback: str) -> str:
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return fallback
+
+
+def conflict_message(exc: Exception) -> str:
+    """A refused step in words: who saved first and when, or the state machine's own reason."""
+    if isinstance(exc, Conflict):
+        return _("This ticket was changed by %(by)s at %(at)s. Reload to see the current version.",
+                 by=exc.by, at=localtime(exc.at, "%H:%M:%S"))
+    return str(exc)

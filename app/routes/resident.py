@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.live import after_ticket_saved
 from app.models import Role
-from app.routes.forms import form_dict
+from app.routes.forms import conflict_message, form_dict
 from app.routes.ticket_forms import form_page_context, submit_report
 from app.security import requires
 from app.services import intake, ticket_actions, ticket_queries
@@ -97,11 +97,3 @@ class ResidentController(Controller):
             return await self._ticket_page(request, db, number, message=conflict_message(exc), status=409)
         return Redirect(path=f"/my/tickets/{number}", status_code=303)
 
-
-def conflict_message(exc: Exception) -> str:
-    from app.i18n import gettext as _
-    from app.web import localtime
-
-    if isinstance(exc, Conflict):
-        return _("This ticket was changed by %(by)s at %(at)s. Reload to see the current version.", by=exc.by, at=localtime(exc.at, "%H:%M:%S"))
-    return str(exc)

@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.live import announce
 from app.models import Role, Ticket
-from app.routes.forms import form_dict
-from app.routes.resident import conflict_message
+from app.routes.forms import conflict_message, form_dict
 from app.security import requires
 from app.services import company_settings, offers, tech_day
 from app.services.board import clock

@@ -13,8 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.live import after_ticket_saved
 from app.models import Channel, Estate, Role, Status, Ticket, Urgency
-from app.routes.forms import form_dict
-from app.routes.resident import conflict_message
+from app.routes.forms import conflict_message, form_dict
 from app.security import requires
 from app.services import company_settings, staff, ticket_actions, ticket_queries
 from app.services.validation import FormErrors

@@ -9,7 +9,7 @@ from functools import cached_property
 from app.models import DayPlan, PlanBreak, Technician, Ticket, Urgency
 from app.i18n import gettext as _
 from app.services import reasons
-from app.services.planning import DayData
+from app.services.planning import DayData, missed
 
 AXIS_START_S = 7 * 3600
 AXIS_END_S = 22 * 3600
@@ -135,7 +135,7 @@ class Board:
         return found
 
 
-def build(data: DayData) -> Board:
+def build(data: DayData, now: dt.datetime) -> Board:
     tickets = {t.id: t for t in data.tickets}
     locked = set(data.plan.locked_technicians or []) if data.plan else set()
     rows = {}
@@ -158,10 +158,11 @@ def build(data: DayData) -> Board:
     for row in rows.values():
         row.blocks.sort(key=lambda b: b.sequence)
     reasons = {u.ticket_id: u.reason for u in data.plan.unassigned} if data.plan else {}
-    missed = {t.id for t in data.missed}
-    queue = [QueueItem(t, reasons.get(t.id, "")) for t in data.tickets if t.id not in placed and t.id not in missed]
+    passed = missed(data, now)
+    missed_ids = {t.id for t in passed}
+    queue = [QueueItem(t, reasons.get(t.id, "")) for t in data.tickets if t.id not in placed and t.id not in missed_ids]
     queue += [QueueItem(t, " ".join(why)) for t, why in data.held_out]
-    queue += [QueueItem(t, _("The appointment window has passed: rebook it with the resident.")) for t in data.missed if t.id not in placed]
+    queue += [QueueItem(t, _("The appointment window has passed: rebook it with the resident.")) for t in passed if t.id not in placed]
     queue.sort(key=lambda q: (list(Urgency).index(q.ticket.urgency), q.ticket.window_start or q.ticket.created_at))
     hours = [(f"{h:02d}:00", axis_percent(h * 3600)) for h in range(7, 23)]
     return Board(data.day, data.plan, list(rows.values()), queue, hours, data)

@@ -34,7 +34,7 @@ from app.models import (
 from app.i18n import gettext as _
 from app.services.company_settings import CompanySettings
 from app.services.ticket_actions import dispatch_blockers
-from app.services.workflow import Conflict, record
+from app.services.workflow import Conflict, record, transition
 
 PLANNABLE = (Status.TRIAGED, Status.ASSIGNED, Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE, Status.IN_PROGRESS)
 HELD = (Status.ACCEPTED, Status.EN_ROUTE, Status.ON_SITE, Status.IN_PROGRESS)  # the technician said yes
@@ -66,7 +66,6 @@ class DayData:
     trades: dict[str, Trade]
     plan: DayPlan | None
     held_out: list[tuple[Ticket, list[str]]] = field(default_factory=list)  # and why the planner may not take them
-    missed: list[Ticket] = field(default_factory=list)  # today, appointment window already over
 
     def seconds(self, moment: dt.datetime) -> int:
         local = moment.astimezone(self.tz)
@@ -123,14 +122,32 @@ async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: Compa
     return data
 
 
+def now_seconds(data: DayData, now: dt.datetime) -> int:
+    return max(0, data.seconds(now))  # before the day starts this is 0: nothing to clip
+
+
+def open_windows(data: DayData, ticket: Ticket, now_s: int) -> tuple[tuple[int, int], ...]:
+    """The ticket's start windows from `now_s` on; empty when they have all passed. Work already
+    started keeps its windows: it is happening, whatever the clock says."""
+    windows = _windows(data, ticket, now_s)
+    if ticket.status in STARTED:
+        return windows
+    return tuple((max(open_s, now_s), close_s) for open_s, close_s in windows if close_s >= now_s)
+
+
+def missed(data: DayData, now: dt.datetime) -> list[Ticket]:
+    """Tickets whose appointment window is over: to be rebooked, not planned."""
+    now_s = now_seconds(data, now)
+    return [t for t in data.tickets if not open_windows(data, t, now_s)]
+
+
 def build_problem(data: DayData, now: dt.datetime) -> dispatch.Problem:
     """The day as the solver sees it. For today nothing new is planned before `now`: jobs whose window
-    has passed go to `data.missed` (to be rebooked), and idle technicians start from now."""
+    has passed are left out (see `missed`), and idle technicians start from now."""
     plan_stops = {s.ticket_id: s for s in data.plan.stops} if data.plan else {}
     locked = set(data.plan.locked_technicians or []) if data.plan else set()
     on_shift = {t.id for t in data.technicians}
-    now_s = max(0, data.seconds(now))  # before the day starts this is 0: nothing to clip
-    data.missed = []
+    now_s = now_seconds(data, now)
     locations: dict[str, dispatch.Location] = {}
     technicians = []
     jobs = []
@@ -165,13 +182,9 @@ def build_problem(data: DayData, now: dt.datetime) -> dispatch.Problem:
         ))
 
     for ticket in data.tickets:
-        windows = _windows(data, ticket, now_s)
-        started = ticket.status in STARTED
-        if not started:
-            windows = tuple((max(open_s, now_s), close_s) for open_s, close_s in windows if close_s >= now_s)
-            if not windows:
-                data.missed.append(ticket)
-                continue
+        windows = open_windows(data, ticket, now_s)
+        if not windows:
+            continue
         location = f"L{ticket.id}"
         trade = data.trades.get(ticket.trade_code)
         skills = {ticket.trade_code} | ({job_key(ticket.id)} if declined[ticket.id] else set())
@@ -302,8 +315,6 @@ def offer(db: AsyncSession, ticket: Ticket, technician_id: int, actor: User | No
     """A new or moved job is offered to its technician, who must accept within the timeout."""
     if ticket.status is Status.TRIAGED:
         ticket.technician_id, ticket.offered_at = technician_id, now
-        from app.services.workflow import transition
-
         transition(db, ticket, Status.ASSIGNED, actor, at=now, data={"technician": technician_id})
     elif ticket.status is Status.ASSIGNED and ticket.technician_id != technician_id:
         previous = ticket.technician_id
@@ -312,7 +323,5 @@ def offer(db: AsyncSession, ticket: Ticket, technician_id: int, actor: User | No
 
 
 def withdraw(db: AsyncSession, ticket: Ticket, actor: User | None, now: dt.datetime, reason: str) -> None:
-    from app.services.workflow import transition
-
     ticket.technician_id, ticket.offered_at = None, None
     transition(db, ticket, Status.TRIAGED, actor, at=now, note=reason, data={"withdrawn": True})

@@ -29,8 +29,8 @@ async def guard_version(db: AsyncSession, ticket: Ticket, form: dict) -> None:
 
 
 def _touch(ticket: Ticket, actor: User) -> None:
+    # `updated_at` follows by itself (the audit column's onupdate); who saved is ours to record.
     ticket.updated_by_id = actor.id
-    ticket.updated_at = dt.datetime.now(dt.timezone.utc)
 
 
 async def classify_ticket(db: AsyncSession, ticket: Ticket, form: dict, actor: User, settings: CompanySettings, now: dt.datetime) -> None:

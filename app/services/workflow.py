@@ -9,11 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
 from app.labels import status_name
-from app.models import Role, Status, Ticket, TicketEvent, User
+from app.models import OPEN_STATUSES, Role, Status, Ticket, TicketEvent, User
 
 S, R = Status, Role
 DESK_SIDE = frozenset({R.DESK, R.SUPERVISOR, R.ADMIN})
@@ -91,10 +92,6 @@ FOLLOWED_STATUSES = frozenset({S.COMPLETED, S.CONFIRMED, S.CLOSED})
 
 async def carry_duplicates(db: AsyncSession, original: Ticket, actor: User | None, at: dt.datetime | None = None) -> int:
     """Move the open duplicates of `original` to its status, each with an event naming the original."""
-    from sqlalchemy import select
-
-    from app.models import OPEN_STATUSES
-
     if original.status not in FOLLOWED_STATUSES:
         return 0
     followers = list(await db.scalars(
