@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from app.i18n import get_locale
@@ -215,3 +216,45 @@ def sla_text(due: Any, now: Any) -> str:
 
 
 LABELS.update({"access_name": access_name, "sla_text": sla_text})
+
+
+def day_label(day: Any) -> str:
+    """`11月24日 周二` / `Tue 24 Nov`: how a resident names an appointment day."""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return _("%(weekday)s %(day)s %(month)s", weekday=weekday_name(day.weekday()), day=day.day, month=day.month)
+
+
+def window_label(start: Any, end: Any) -> str:
+    """An appointment window in local time: `11月24日 周二 10:00–12:00`."""
+    from app.web import local_tz
+
+    start_local, end_local = start.astimezone(local_tz()), end.astimezone(local_tz())
+    return f"{day_label(start_local.date())} {start_local:%H:%M}–{end_local:%H:%M}"
+
+
+NOTICE_TEXTS = {
+    "booked": N_("%(number)s: your appointment is %(window)s."),
+    "rescheduled": N_("%(number)s: your appointment is now %(window)s."),
+    "booking_cancelled": N_("%(number)s: your appointment %(window)s is cancelled; pick a new time when it suits you."),
+    "rebook": N_("%(number)s: your appointment %(window)s could not be kept; please pick a new time."),
+    "reminder": N_("Reminder: %(number)s, the technician comes %(window)s."),
+}
+
+
+def notice_text(notice: Any) -> str:
+    """The message in the reader's language, from the kind and the figures stored with it."""
+    message = NOTICE_TEXTS.get(notice.kind)
+    if message is None:
+        return notice.kind
+    data = dict(notice.data or {})
+    if "window_start" in data and "window_end" in data:
+        data["window"] = window_label(dt.datetime.fromisoformat(data["window_start"]), dt.datetime.fromisoformat(data["window_end"]))
+    data.setdefault("number", notice.ticket.number if notice.ticket else "")
+    try:
+        return _(message, **data)
+    except KeyError:  # stored before its wording changed: the kind is better than a broken page
+        return notice.kind
+
+
+LABELS.update({"day_label": day_label, "window_label": window_label, "notice_text": notice_text})

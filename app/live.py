@@ -1,4 +1,5 @@
-"""What happens without a click: boards hear about changes, emergencies re-plan, offers time out."""
+"""What happens without a click: boards hear about changes, emergencies re-plan, offers time out,
+reminders go out."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from litestar.background_tasks import BackgroundTask
 from litestar.channels import ChannelsPlugin
 
 from app.models import Status, Ticket, Urgency
-from app.services import company_settings, emergency, offers
+from app.services import company_settings, emergency, notices, offers
 
 log = logging.getLogger(__name__)
 BOARD_CHANNEL = "board"
@@ -68,6 +69,7 @@ async def sweep_offers(app: Litestar) -> int:
     async with app.state.alchemy.get_session() as db:
         settings = await company_settings.load(db)
         expired = await offers.expire(db, now, int(settings["accept_timeout_minutes"]))
+        await notices.deliver_due(db, now)  # reminders fall due on the same clock as offers
         await db.commit()
     if expired:
         await publish(app, "offers")

@@ -3,6 +3,7 @@
 from advanced_alchemy.base import orm_registry
 
 from app.models.company import CompanySetting
+from app.models.notices import Notice, SlotLedger
 from app.models.people import STAFF_ROLES, Occupancy, Role, ShiftTemplate, Technician, User
 from app.models.places import Building, Estate, Unit
 from app.models.plans import DayPlan, PlanBreak, PlanStop, PlanUnassigned
@@ -34,6 +35,7 @@ __all__ = [
     "CompanySetting",
     "DayPlan",
     "Estate",
+    "Notice",
     "Occupancy",
     "Photo",
     "PlanBreak",
@@ -42,6 +44,7 @@ __all__ = [
     "Role",
     "Scope",
     "ShiftTemplate",
+    "SlotLedger",
     "Status",
     "StoreItem",
     "Technician",
