@@ -3,6 +3,7 @@
 from advanced_alchemy.base import orm_registry
 
 from app.models.company import CompanySetting
+from app.models.fieldwork import ConsentCode, CoordinationSlip, Payment, ReceiptCounter, Signoff, SiteRecord
 from app.models.notices import Notice, SlotLedger
 from app.models.people import STAFF_ROLES, Occupancy, Role, ShiftTemplate, Technician, User
 from app.models.places import Building, Estate, Unit
@@ -33,17 +34,23 @@ __all__ = [
     "Channel",
     "Charge",
     "CompanySetting",
+    "ConsentCode",
+    "CoordinationSlip",
     "DayPlan",
     "Estate",
     "Notice",
     "Occupancy",
+    "Payment",
     "Photo",
     "PlanBreak",
     "PlanStop",
     "PlanUnassigned",
+    "ReceiptCounter",
     "Role",
     "Scope",
     "ShiftTemplate",
+    "Signoff",
+    "SiteRecord",
     "SlotLedger",
     "Status",
     "StoreItem",

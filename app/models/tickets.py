@@ -127,6 +127,11 @@ class Ticket(BigIntAuditBase):
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), nullable=True)
     rating: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The arrival time last promised to the resident (on the way, running late), when it was
+    # promised late, and the arrival itself: the board flags an unannounced late arrival from these.
+    eta_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    late_notice_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
+    arrived_at: Mapped[dt.datetime | None] = mapped_column(DateTimeUTC(timezone=True), nullable=True)
     # A retried or double-clicked submit carries the same key and finds the ticket already made.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
 
