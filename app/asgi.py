@@ -17,6 +17,7 @@ from app.i18n import LocaleMiddleware
 from app.live import channels_plugin, offer_sweeper
 from app.models import StoreItem
 from app.routes import admin, auth, board, desk, homes, photos, printing, resident, technician, tickets
+from app.routes.reports import ReportController
 from app.security import session_auth
 from app.services.solve_jobs import SolveJobs
 from app.settings import Settings, get_settings
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *auth.route_handlers,
             *homes.route_handlers,
             *photos.route_handlers,
+            ReportController,
             admin.AdminController,
             resident.ResidentController,
             desk.DeskController,

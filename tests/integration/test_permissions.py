@@ -17,6 +17,10 @@ ALLOWED = {
     "/supervisor": {"supervisor", "admin"},
     "/admin": {"admin"},
     "/tickets": {"desk", "dispatcher", "supervisor", "admin"},
+    # The month's statistics and their downloads (/reports/month.csv, .xlsx) are for managers; the
+    # morning list of unfinished work is for everyone who acts on it.
+    "/reports": {"supervisor", "admin"},
+    "/reports/morning": {"desk", "dispatcher", "supervisor", "admin"},
     # Every signed-in role reaches the photo route; the photo's ticket decides (404 for strangers).
     "/photos": {"resident", "desk", "dispatcher", "technician", "supervisor", "admin"},
 }
