@@ -21,7 +21,7 @@ from .problem import (
     Unassigned,
 )
 from .schedule import Timetable
-from .slots import Offer, Offers, offer, offer_to_dict
+from .slots import Offer, Offers, capacity_offer, offer, offer_to_dict
 from .travel import TravelProvider, travel_matrix
 
 
@@ -34,5 +34,5 @@ def retime_route(problem: Problem, technician_id: str, job_ids: list[str], provi
 __all__ = [
     "Break", "BreakSlot", "FormatError", "Job", "Location", "Offer", "Offers", "Plan", "Problem", "Route", "Shift", "Stop",
     "Technician", "Travel", "TravelProvider", "Unassigned", "load_plan", "load_problem", "plan_from_dict", "plan_to_dict",
-    "offer", "offer_to_dict", "problem_from_dict", "retime_route", "save_plan", "solve", "travel_matrix",
+    "capacity_offer", "offer", "offer_to_dict", "problem_from_dict", "retime_route", "save_plan", "solve", "travel_matrix",
 ]

@@ -5,7 +5,7 @@ from .problem import Job, Problem, Technician
 from .schedule import hhmm
 
 
-def _span(windows) -> str:
+def span(windows) -> str:
     return ", ".join(f"{hhmm(o)}-{hhmm(c)}" for o, c in windows)
 
 
@@ -33,7 +33,7 @@ def reason(problem: Problem, job: Job, reach) -> str:
     able = qualified(problem, job)
     if not able:
         return f"no technician has the trade {trades}"
-    when = f"at {hhmm(job.fixed_start)}" if job.fixed_start is not None else _span(job.windows) or "during any shift"
+    when = f"at {hhmm(job.fixed_start)}" if job.fixed_start is not None else span(job.windows) or "during any shift"
     if job.windows and not any(
         o < t.shift.end and t.shift.start < c for t in problem.technicians for o, c in job.windows
     ):

@@ -12,7 +12,7 @@ from app.models import Role
 from app.routes.forms import conflict_message, form_dict
 from app.routes.ticket_forms import form_page_context, submit_report
 from app.security import requires
-from app.services import intake, ticket_actions, ticket_queries
+from app.services import booking, intake, ticket_actions, ticket_queries
 from app.services.validation import FormErrors
 from app.services.workflow import Conflict, TransitionError
 
@@ -52,10 +52,10 @@ class ResidentController(Controller):
         return response
 
     @get("/tickets/{number:str}", name="resident_ticket")
-    async def ticket(self, number: str, request: Request, db_session: AsyncSession, new: str = "") -> Template:
-        return await self._ticket_page(request, db_session, number, just_created=bool(new))
+    async def ticket(self, number: str, request: Request, db_session: AsyncSession, new: str = "", booked: str = "") -> Template:
+        return await self._ticket_page(request, db_session, number, just_created=bool(new), booked=bool(booked))
 
-    async def _ticket_page(self, request: Request, db: AsyncSession, number: str, *, just_created: bool = False,
+    async def _ticket_page(self, request: Request, db: AsyncSession, number: str, *, just_created: bool = False, booked: bool = False,
                            errors: dict | None = None, message: str | None = None, status: int = 200) -> Template:
         ticket = await ticket_queries.visible_ticket(db, number, request.user)
         if ticket is None:
@@ -67,7 +67,9 @@ class ResidentController(Controller):
             "events": await ticket_queries.timeline(db, ticket),
             "photos": await ticket_queries.photos_of(db, ticket),
             "just_created": just_created,
+            "booked": booked and ticket.window_start is not None,
             "can_cancel": ticket.status in ticket_actions.CANCELLABLE and ticket.reporter_id == request.user.id,
+            **booking.appointment_context(ticket, f"/my/tickets/{ticket.number}/slots"),
             "errors": errors or {},
             "message": message,
         })

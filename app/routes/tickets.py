@@ -15,7 +15,7 @@ from app.live import after_ticket_saved
 from app.models import Channel, Estate, Role, Status, Ticket, Urgency
 from app.routes.forms import conflict_message, form_dict
 from app.security import requires
-from app.services import company_settings, staff, ticket_actions, ticket_queries
+from app.services import booking, company_settings, staff, ticket_actions, ticket_queries
 from app.services.validation import FormErrors
 from app.services.workflow import Conflict, TransitionError, allowed_targets
 from app.web import local_tz
@@ -48,10 +48,10 @@ class TicketController(Controller):
         return Template("tickets/list.html", context=context)
 
     @get("/{number:str}", name="ticket_page")
-    async def ticket_page(self, number: str, request: Request, db_session: AsyncSession, new: str = "") -> Template:
-        return await self._page(request, db_session, number, just_created=bool(new))
+    async def ticket_page(self, number: str, request: Request, db_session: AsyncSession, new: str = "", booked: str = "") -> Template:
+        return await self._page(request, db_session, number, just_created=bool(new), booked=bool(booked))
 
-    async def _page(self, request: Request, db: AsyncSession, number: str, *, just_created: bool = False,
+    async def _page(self, request: Request, db: AsyncSession, number: str, *, just_created: bool = False, booked: bool = False,
                     errors: dict | None = None, message: str | None = None, status: int = 200) -> Template:
         ticket = await db.scalar(select(Ticket).where(Ticket.number == number))
         if ticket is None:
@@ -74,6 +74,8 @@ class TicketController(Controller):
             "can_cancel": role in DESK_SIDE and ticket.status in ticket_actions.CANCELLABLE,
             "now": _now(),
             "just_created": just_created,
+            "booked": booked and ticket.window_start is not None,
+            **booking.appointment_context(ticket, f"/tickets/{ticket.number}/slots"),
             "errors": errors or {},
             "message": message,
         })
