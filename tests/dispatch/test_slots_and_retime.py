@@ -5,7 +5,7 @@ import json
 import subprocess
 import sys
 
-from app.dispatch import offer, plan_from_dict, problem_from_dict, retime_route
+from app.dispatch import capacity_offer, offer, plan_from_dict, problem_from_dict, retime_route
 
 from .helpers import CHECKER_PATH, REPO, H, checker, instance, job, solved, tech
 
@@ -88,3 +88,34 @@ def test_retime_of_a_valid_order_has_no_violations_and_places_the_break_on_the_w
     assert [(b.start, b.end) for b in route.breaks] == [(12 * H, 13 * H)]
     # the 50 minutes of waiting at b cannot hold the hour: it is taken on the way, so B starts late
     assert (route.stops[1].arrival, route.stops[1].start) == (13 * H + 600, 13 * H + 600)
+
+
+def test_committed_jobs_take_their_room_before_anything_is_offered():
+    """A job booked 16-17 since the plan was made is inserted first: NEW can no longer have 16-17."""
+    raw = _day()
+    raw["jobs"].append(job("BOOKED", "b", service=H, windows=[(16 * H, 17 * H)]))
+    plan_dict, _ = solved(_without(_without(raw, "NEW"), "BOOKED"))
+    problem = problem_from_dict(raw)
+    assert [o.window for o in offer(problem, plan_from_dict(plan_dict), "NEW").offers] == [(16 * H, 17 * H)]
+    result = offer(problem, plan_from_dict(plan_dict), "NEW", committed=["BOOKED"])
+    assert result.offers == []
+    assert "is full 16:00-17:00" in dict(result.refused)[(16 * H, 17 * H)]
+
+
+def test_capacity_offers_count_booked_work_against_the_trade_s_minutes():
+    """Without a plan: two plumbers give 2 x 2 h in 08-10; each booked hour-long job takes 1 h 15 min."""
+    points = {"home": (0, 0), "a": (600, 0)}
+    plumbers = [tech("T1"), tech("T2"), tech("T3", ("electrical",))]
+    booked = [job(f"B{i}", "a", service=H, windows=[(8 * H, 10 * H)]) for i in range(2)]
+    new = job("NEW", "a", service=H, windows=[(8 * H, 10 * H), (10 * H, 12 * H)])
+    roomy = capacity_offer(problem_from_dict(instance(plumbers, [*booked, new], points)), "NEW")
+    assert [o.window for o in roomy.offers] == [(10 * H, 12 * H), (8 * H, 10 * H)], "roomiest first"
+    assert roomy.offers[1].spare_s == 4 * H - 3 * (H + 15 * 60)
+    third = job("B2", "a", service=H, windows=[(8 * H, 10 * H)])
+    full = capacity_offer(problem_from_dict(instance(plumbers, [*booked, third, new], points)), "NEW")
+    assert [o.window for o in full.offers] == [(10 * H, 12 * H)]
+    assert dict(full.refused)[(8 * H, 10 * H)] == "all 2 technicians with plumbing are full 08:00-10:00"
+    # An electrical job elsewhere in the day does not use the plumbers' minutes.
+    wired = job("E1", "a", skills=("electrical",), service=2 * H, windows=[(8 * H, 10 * H)])
+    assert (8 * H, 10 * H) in [o.window for o in capacity_offer(problem_from_dict(
+        instance(plumbers, [*booked, wired, new], points)), "NEW").offers]
