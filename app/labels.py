@@ -167,7 +167,17 @@ def event_text(event: Any) -> str:
         return _("Followed %(number)s to “%(to)s”", number=data.get("original", ""), to=status_name(event.to_status))
     if kind == "after_sales":
         return after_sales_name(data.get("after_sales"))
+    if kind in BOOKING_EVENTS and "window_start" in data:
+        window = window_label(dt.datetime.fromisoformat(data["window_start"]), dt.datetime.fromisoformat(data["window_end"]))
+        return _(BOOKING_EVENTS[kind], window=window)
     return kind
+
+
+BOOKING_EVENTS = {
+    "booked": N_("Appointment booked: %(window)s"),
+    "rescheduled": N_("Appointment rescheduled to %(window)s"),
+    "booking_cancelled": N_("Appointment %(window)s cancelled"),
+}
 
 
 def next_step(ticket: Any) -> str:
@@ -222,7 +232,9 @@ def day_label(day: Any) -> str:
     """`11月24日 周二` / `Tue 24 Nov`: how a resident names an appointment day."""
     if isinstance(day, str):
         day = dt.date.fromisoformat(day)
-    return _("%(weekday)s %(day)s %(month)s", weekday=weekday_name(day.weekday()), day=day.day, month=day.month)
+    month = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")[day.month - 1]
+    # Chinese writes the month's number (11月24日); English its name (Tue 24 Nov): both get both.
+    return _("%(weekday)s %(day)s %(month)s", weekday=weekday_name(day.weekday()), day=day.day, month=month, m=day.month)
 
 
 def window_label(start: Any, end: Any) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.exceptions import NotFoundException
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 from litestar.response import Template
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,7 +24,7 @@ from app.web import local_tz
 MORNING_READERS = (Role.DESK, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)
 MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
 # "month" in the URL; the handlers' name would shadow the service module.
-MonthParam = Annotated[str, Parameter(query="month")]
+MonthParam = Annotated[str, QueryParameter(name="month")]
 
 
 def _now() -> dt.datetime:

@@ -18,16 +18,24 @@ _FORMATS = {MONEY: "#,##0.00", RATING: "0.00", PERCENT: "0.0"}
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _values(table: Table) -> list[list]:
     return [[export_value(value, column.kind) for value, column in zip(row, table.columns, strict=True)]
             for row in table.rows]
 
 
+def _inert(value: object) -> object:
+    # Names are typed by staff: one starting like a formula must not run when the file is opened.
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def to_csv(table: Table) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([column.title for column in table.columns])
-    writer.writerows(_values(table))
+    writer.writerow([_inert(column.title) for column in table.columns])
+    writer.writerows([[_inert(value) for value in row] for row in _values(table)])
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
@@ -53,6 +61,9 @@ def to_xlsx(tables: list[Table], heading: str = "") -> bytes:
             cell.font = Font(bold=True)
         for row in _values(table):
             sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # openpyxl would store it as a formula
         for index, column in enumerate(table.columns, start=1):
             letter = get_column_letter(index)
             if column.kind in _FORMATS:

@@ -194,7 +194,7 @@ def _facts_query(start: dt.datetime, end: dt.datetime, offset_s: int, *group_by)
                                          Ticket.sla_due_at.is_not(None))
     # "Finished the same day": by the end of the local day on which the SLA deadline falls. The
     # offset is the company zone's at the month's start (Asia/Shanghai keeps one all year).
-    end_of_due_day = ((due + offset_s) / 86400 + 1) * 86400 - offset_s
+    end_of_due_day = ((due + offset_s) // 86400 + 1) * 86400 - offset_s
     repeated = and_(rep.c.first_repeat_at.is_not(None), epoch(rep.c.first_repeat_at) - completed <= REPEAT_WINDOW_S)
     reached_done = or_(is_completed, Ticket.status.in_(DONE))
 
