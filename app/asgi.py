@@ -16,7 +16,7 @@ from app.errors import handle_http_exception, handle_server_error
 from app.i18n import LocaleMiddleware
 from app.live import channels_plugin, offer_sweeper
 from app.models import StoreItem
-from app.routes import admin, auth, board, desk, homes, messages, photos, printing, resident, slots, technician, tickets
+from app.routes import admin, auth, board, desk, homes, messages, photos, printing, resident, signoff, slips, slots, technician, tickets
 from app.routes.reports import ReportController
 from app.security import session_auth
 from app.services.solve_jobs import SolveJobs
@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             board.BoardController,
             printing.PrintController,
             technician.TechnicianController,
+            signoff.ResidentSignoffController,
+            slips.SlipsController,
             slots.ResidentSlotController,
             messages.MessagesController,
             slots.DeskSlotController,

@@ -159,7 +159,11 @@ def event_text(event: Any) -> str:
         return _("Quote: %(total)s yuan", total=data.get("total", ""))
     if kind == "approved":
         return _("Quote approved by %(title)s", title=approver_title(data.get("title", "")))
+    if kind in FIELD_EVENTS:
+        return FIELD_EVENTS[kind](data)
     if kind == "consent":
+        if data.get("channel") == "on_site":
+            return _("Quote accepted on site with a one-time code")
         if data.get("channel") == "phone":
             return _("Quote accepted by phone (%(by)s)", by=data.get("by", ""))
         return _("Quote accepted online")
@@ -251,6 +255,13 @@ NOTICE_TEXTS = {
     "booking_cancelled": N_("%(number)s: your appointment %(window)s is cancelled; pick a new time when it suits you."),
     "rebook": N_("%(number)s: your appointment %(window)s could not be kept; please pick a new time."),
     "reminder": N_("Reminder: %(number)s, the technician comes %(window)s."),
+    "on_the_way": N_("%(number)s: the technician is on the way and should arrive about %(eta)s."),
+    "running_late": N_("%(number)s: sorry, the technician is running late and should now arrive about %(eta)s."),
+    "quote_changed": N_("%(number)s: the repair costs %(total)s yuan. Please accept the quote before work continues."),
+    "consent_code": N_("%(number)s: to accept the quote of %(total)s yuan, give the technician the code %(code)s (valid 10 minutes)."),
+    "paused": N_("%(number)s: the repair waits for parts or a contractor; an inspection is booked for %(at)s and the front desk keeps you informed."),
+    "completed": N_("%(number)s: the work is done. Please confirm and rate it."),
+    "receipt": N_("%(number)s: %(amount)s yuan received, receipt %(receipt)s. Thank you."),
 }
 
 
@@ -270,3 +281,35 @@ def notice_text(notice: Any) -> str:
 
 
 LABELS.update({"day_label": day_label, "window_label": window_label, "notice_text": notice_text})
+
+
+PAYMENT_METHODS = {"cash": N_("Cash"), "wechat": N_("WeChat Pay"), "alipay": N_("Alipay"), "card": N_("Bank card")}
+SLIP_REASONS = {"parts": N_("Waiting for parts"), "contractor": N_("Needs a contractor"),
+                "warranty": N_("Developer's warranty"), "other": N_("Other")}
+SLIP_ACTIONS = {"opened": N_("Coordination slip opened"), "followed_up": N_("Coordination slip followed up"),
+                "resident_updated": N_("Resident updated on the coordination slip"),
+                "failed": N_("No agreement with the resident"), "joint_visit": N_("Joint visit needed: two failed agreements in a week"),
+                "closed": N_("Coordination slip closed")}
+
+
+def payment_method_name(method: str | None) -> str:
+    return _name(PAYMENT_METHODS, method)
+
+
+def slip_reason_name(reason: str | None) -> str:
+    return _name(SLIP_REASONS, reason)
+
+
+# Events of the visit itself: each kind's words from the figures stored with it.
+FIELD_EVENTS = {
+    "late": lambda d: _("Running late: now arriving about %(eta)s", eta=d.get("eta", "")),
+    "site_record": lambda d: _("On-site record saved: %(total)s yuan", total=d.get("total", "")),
+    "code_sent": lambda d: _("One-time code sent to the resident"),
+    "photos": lambda d: _("%(n)s photos added", n=d.get("n", "")),
+    "signoff": lambda d: _("Confirmed and rated %(overall)s/5", overall=d.get("overall", "")),
+    "payment": lambda d: _("Paid %(amount)s yuan (%(method)s), receipt %(receipt)s", amount=d.get("amount", ""),
+                           method=payment_method_name(d.get("method")), receipt=d.get("receipt", "")),
+    "slip": lambda d: _name(SLIP_ACTIONS, d.get("action")),
+}
+
+LABELS.update({"payment_method_name": payment_method_name, "slip_reason_name": slip_reason_name})

@@ -242,7 +242,7 @@ class AdminController(Controller):
 
 
 # Settings shown as JSON text: structured lists an admin edits rarely.
-JSON_SETTINGS = ("slot_template", "fee_schedule", "approval_thresholds", "emergency_keywords", "urgent_keywords", "trade_keywords")
+JSON_SETTINGS = ("slot_template", "fee_schedule", "materials_catalogue", "approval_thresholds", "emergency_keywords", "urgent_keywords", "trade_keywords")
 NUMBER_SETTINGS = ("accept_timeout_minutes", "late_notice_minutes", "slot_days_ahead")
 MAP_SETTINGS = ("sla_minutes", "warranty_months")
 

@@ -12,7 +12,7 @@ from app.models import Role
 from app.routes.forms import conflict_message, form_dict
 from app.routes.ticket_forms import form_page_context, submit_report
 from app.security import requires
-from app.services import booking, intake, ticket_actions, ticket_queries
+from app.services import booking, intake, progress, ticket_actions, ticket_queries
 from app.services.validation import FormErrors
 from app.services.workflow import Conflict, TransitionError
 
@@ -70,6 +70,7 @@ class ResidentController(Controller):
             "booked": booked and ticket.window_start is not None,
             "can_cancel": ticket.status in ticket_actions.CANCELLABLE and ticket.reporter_id == request.user.id,
             **booking.appointment_context(ticket, f"/my/tickets/{ticket.number}/slots"),
+            "progress": await progress.resident_view(db, ticket, request.user),
             "errors": errors or {},
             "message": message,
         })

@@ -9,6 +9,7 @@ from functools import cached_property
 from app.models import DayPlan, PlanBreak, Technician, Ticket, Urgency
 from app.i18n import gettext as _
 from app.services import reasons
+from app.services.tech_status import late_unannounced
 from app.services.planning import DayData, missed
 
 AXIS_START_S = 7 * 3600
@@ -34,6 +35,7 @@ class Block:
     travel_s: int
     pinned: bool
     violations: list[str]
+    late: bool = False  # past the window by more than 30 minutes and the resident was not told
 
     @property
     def left(self) -> float:
@@ -151,7 +153,7 @@ def build(data: DayData, now: dt.datetime) -> Board:
                 continue  # closed or cancelled since the plan was made, or technician off today
             placed.add(ticket.id)
             row.blocks.append(Block(ticket, stop.sequence, stop.arrival_s, stop.start_s, stop.end_s, stop.travel_s,
-                                    stop.pinned, list(stop.violations or [])))
+                                    stop.pinned, list(stop.violations or []), late_unannounced(ticket, now)))
         for slot in data.plan.breaks:
             if slot.technician_id in rows:
                 rows[slot.technician_id].breaks.append(slot)

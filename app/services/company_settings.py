@@ -44,6 +44,27 @@ DEFAULTS: dict[str, Any] = {
         {"code": "L-AC", "name_zh": "空调加氟", "name_en": "Air-conditioner regas", "unit": "台", "price": 150},
         {"code": "L-HOUR", "name_zh": "维修工时（每小时）", "name_en": "Labour (per hour)", "unit": "小时", "price": 60},
     ],
+    # What a technician carries or buys nearby, at the company's price to residents (yuan, Beijing 2026).
+    "materials_catalogue": [
+        {"code": "M-PPR20", "name_zh": "PPR水管 20mm", "name_en": "PPR pipe 20 mm", "unit": "米", "price": 12},
+        {"code": "M-ELBOW", "name_zh": "PPR弯头/三通", "name_en": "PPR elbow or tee", "unit": "个", "price": 5},
+        {"code": "M-VALVE", "name_zh": "角阀", "name_en": "Angle valve", "unit": "个", "price": 28},
+        {"code": "M-HOSE", "name_zh": "不锈钢编织软管 60cm", "name_en": "Braided hose 60 cm", "unit": "根", "price": 22},
+        {"code": "M-TAP", "name_zh": "厨房水龙头", "name_en": "Kitchen tap", "unit": "个", "price": 168},
+        {"code": "M-FILL", "name_zh": "马桶进水阀", "name_en": "Toilet fill valve", "unit": "套", "price": 45},
+        {"code": "M-FLAP", "name_zh": "马桶排水阀", "name_en": "Toilet flush valve", "unit": "套", "price": 58},
+        {"code": "M-TAPE", "name_zh": "生料带", "name_en": "PTFE tape", "unit": "卷", "price": 3},
+        {"code": "M-SOCKET", "name_zh": "五孔插座（公牛）", "name_en": "Five-pin socket (Bull)", "unit": "个", "price": 18},
+        {"code": "M-SWITCH", "name_zh": "单开开关", "name_en": "Single light switch", "unit": "个", "price": 15},
+        {"code": "M-BREAKER", "name_zh": "漏电保护器 32A", "name_en": "RCD breaker 32 A", "unit": "个", "price": 85},
+        {"code": "M-WIRE", "name_zh": "BV2.5电线", "name_en": "BV 2.5 mm² wire", "unit": "米", "price": 4},
+        {"code": "M-LED", "name_zh": "LED吸顶灯 24W", "name_en": "LED ceiling light 24 W", "unit": "个", "price": 89},
+        {"code": "M-LOCK", "name_zh": "C级防盗锁芯", "name_en": "Grade C lock cylinder", "unit": "个", "price": 180},
+        {"code": "M-HINGE", "name_zh": "不锈钢合页", "name_en": "Stainless hinge", "unit": "个", "price": 12},
+        {"code": "M-R410", "name_zh": "R410A冷媒（每公斤）", "name_en": "R410A refrigerant (per kg)", "unit": "公斤", "price": 120},
+        {"code": "M-IGNITER", "name_zh": "燃气灶点火针", "name_en": "Gas hob igniter", "unit": "个", "price": 35},
+        {"code": "M-SEALANT", "name_zh": "防霉玻璃胶", "name_en": "Anti-mould silicone", "unit": "支", "price": 25},
+    ],
     "emergency_keywords": ["跑水", "漏水", "爆管", "水管爆裂", "失火", "着火", "冒烟", "漏电", "触电",
                            "燃气", "煤气", "漏气", "困人", "water burst", "burst pipe", "flooding",
                            "fire", "smoke", "electric shock", "gas leak", "trapped"],
@@ -87,6 +108,8 @@ def validate(key: str, value: Any) -> Any:
         return number
     if not isinstance(value, type(default)):
         raise ValueError(f"{key}: expected a {type(default).__name__}")
+    if key in PRICE_LISTS:
+        _check_price_list(key, value)
     if key in {"sla_minutes", "warranty_months"}:
         missing = set(default) - set(value)
         if missing:
@@ -95,6 +118,23 @@ def validate(key: str, value: Any) -> Any:
             if not isinstance(minutes, int) or minutes <= 0:
                 raise ValueError(f"{key}.{name}: must be a positive whole number")
     return value
+
+
+PRICE_LISTS = frozenset({"fee_schedule", "materials_catalogue"})
+PRICE_FIELDS = ("code", "name_zh", "name_en", "unit", "price")
+
+
+def _check_price_list(key: str, items: list) -> None:
+    """Every item priced and named in both languages; codes unique, since records keep only the code."""
+    codes = set()
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or set(PRICE_FIELDS) - set(item):
+            raise ValueError(f"{key}[{index}]: needs {', '.join(PRICE_FIELDS)}")
+        if not isinstance(item["price"], (int, float)) or isinstance(item["price"], bool) or item["price"] < 0:
+            raise ValueError(f"{key}[{index}].price: must be a number of 0 or more")
+        if item["code"] in codes:
+            raise ValueError(f"{key}: code {item['code']} twice")
+        codes.add(item["code"])
 
 
 async def load(db: AsyncSession) -> CompanySettings:

@@ -18,3 +18,21 @@
   document.addEventListener("htmx:afterSwap", tick);
   setInterval(tick, 1000);
 })();
+
+/* technician day */
+// A status tap that could not reach the server is sent again, unchanged: the form's key makes the
+// server record it once however many copies arrive.
+(function () {
+  var RETRY_MS = 3000;
+  function noteFor(form) {
+    var box = form.closest(".taps");
+    return box ? box.querySelector(".retry-note") : null;
+  }
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail.elt.closest("form[data-retry]");
+    if (!form) return;
+    var note = noteFor(form);
+    if (note) { note.textContent = note.closest(".taps").dataset.retrying; note.hidden = false; }
+    setTimeout(function () { if (document.body.contains(form)) htmx.trigger(form, "submit"); }, RETRY_MS);
+  });
+})();

@@ -1,0 +1,147 @@
+"""Coordination slips (协调单): work that waits for parts, a contractor or the developer.
+
+The technician books an inspection within half a working day; the desk follows up at least every
+3 days and updates the resident at least every 5; two failed agreements within a week call for a
+joint visit (DOMAIN.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.i18n import gettext as _
+from app.labels import SLIP_REASONS
+from app.models import CoordinationSlip, Status, Ticket, User
+from app.services import notices
+from app.services.validation import Checker, FormErrors
+from app.services.workflow import TransitionError, record, transition
+from app.web import localtime
+
+FOLLOW_UP_EVERY = dt.timedelta(days=3)
+UPDATE_EVERY = dt.timedelta(days=5)
+FAILURE_WINDOW = dt.timedelta(days=7)
+INSPECTION_WITHIN_HOURS = 4  # half a working day
+# The working day an inspection is counted in (local time).
+WORK_START, WORK_END = dt.time(8, 0), dt.time(18, 0)
+ACTIONS = ("followed_up", "resident_updated", "failed")
+
+
+def working_deadline(start: dt.datetime, hours: float, tz: ZoneInfo) -> dt.datetime:
+    """`hours` of working time from `start`, skipping the nights."""
+    local = start.astimezone(tz)
+    left = dt.timedelta(hours=hours)
+    while True:
+        day_start = dt.datetime.combine(local.date(), WORK_START, tz)
+        day_end = dt.datetime.combine(local.date(), WORK_END, tz)
+        local = max(local, day_start)
+        if local < day_end:
+            if local + left <= day_end:
+                return (local + left).astimezone(dt.timezone.utc)
+            left -= day_end - local
+        local = dt.datetime.combine(local.date() + dt.timedelta(days=1), WORK_START, tz)
+
+
+async def open_slip(db: AsyncSession, ticket: Ticket, form: dict, actor: User, now: dt.datetime, tz: ZoneInfo) -> CoordinationSlip:
+    if ticket.status is not Status.IN_PROGRESS:
+        raise TransitionError(_("Only work in progress can be paused."))
+    check = Checker(form)
+    reason = form.get("reason", "")
+    if reason not in SLIP_REASONS:
+        check.fail("reason", _("Choose what the work is waiting for."))
+    note = check.text("note", required=False, max_len=300)
+    inspection = _inspection(check, form.get("inspection_at", ""), now, tz)
+    check.raise_if_errors()
+    transition(db, ticket, Status.PAUSED, actor, at=now, note=note, data={"reason": reason, "tap": form.get("tap", "")})
+    slip = CoordinationSlip(ticket_id=ticket.id, reason=reason, note=note, opened_by_id=actor.id, opened_at=now,
+                            inspection_at=inspection, failures=[], joint_visit=False)
+    db.add(slip)
+    record(db, ticket, actor, "slip", at=now, data={"action": "opened", "reason": reason})
+    notices.notify(db, ticket.reporter_id, "paused", now, ticket=ticket, data={"at": localtime(inspection, "%m-%d %H:%M")})
+    return slip
+
+
+def _inspection(check: Checker, raw: str, now: dt.datetime, tz: ZoneInfo) -> dt.datetime | None:
+    try:
+        at = dt.datetime.fromisoformat(raw.strip()).replace(tzinfo=tz).astimezone(dt.timezone.utc)
+    except ValueError:
+        check.fail("inspection_at", _("Enter the inspection date and time."))
+        return None
+    latest = working_deadline(now, INSPECTION_WITHIN_HOURS, tz)
+    if at < now - dt.timedelta(minutes=5) or at > latest:
+        check.fail("inspection_at", _("Book the inspection within half a working day: by %(at)s.", at=localtime(latest, "%m-%d %H:%M")))
+    return at
+
+
+async def close_open(db: AsyncSession, ticket: Ticket, actor: User, now: dt.datetime) -> None:
+    """Work goes on or is done: the ticket's open slip has served its purpose."""
+    for slip in await db.scalars(select(CoordinationSlip).where(CoordinationSlip.ticket_id == ticket.id, CoordinationSlip.closed_at.is_(None))):
+        slip.closed_at = now
+        record(db, ticket, actor, "slip", at=now, data={"action": "closed"})
+
+
+@dataclass
+class SlipRow:
+    slip: CoordinationSlip
+    ticket: Ticket
+    follow_up_due_at: dt.datetime
+    update_due_at: dt.datetime
+    now: dt.datetime
+
+    @property
+    def follow_up_due(self) -> bool:
+        return self.follow_up_due_at <= self.now
+
+    @property
+    def update_due(self) -> bool:
+        return self.update_due_at <= self.now
+
+
+def row(slip: CoordinationSlip, ticket: Ticket, now: dt.datetime) -> SlipRow:
+    return SlipRow(slip, ticket, (slip.followed_up_at or slip.opened_at) + FOLLOW_UP_EVERY,
+                   (slip.resident_updated_at or slip.opened_at) + UPDATE_EVERY, now)
+
+
+async def open_slips(db: AsyncSession, now: dt.datetime) -> list[SlipRow]:
+    """Open slips, the ones needing the desk first (joint visit, then whatever fell due earliest)."""
+    rows = [row(slip, ticket, now) for slip, ticket in await db.execute(
+        select(CoordinationSlip, Ticket).join(Ticket, Ticket.id == CoordinationSlip.ticket_id)
+        .where(CoordinationSlip.closed_at.is_(None)))]
+    return sorted(rows, key=lambda r: (not r.slip.joint_visit, min(r.follow_up_due_at, r.update_due_at)))
+
+
+async def act(db: AsyncSession, slip_id: int, action: str, actor: User, now: dt.datetime) -> SlipRow:
+    slip = await db.get(CoordinationSlip, slip_id)
+    if slip is None or slip.closed_at is not None:
+        raise TransitionError(_("This coordination slip is closed."))
+    if action not in ACTIONS:
+        raise FormErrors({"action": _("Unknown action.")})
+    ticket = await db.get(Ticket, slip.ticket_id)
+    if action == "followed_up":
+        slip.followed_up_at = now
+    elif action == "resident_updated":
+        slip.resident_updated_at = now
+    else:
+        # The resident was not reached or did not agree: that is a follow-up too.
+        slip.failures = [*slip.failures, now.isoformat()]
+        slip.followed_up_at = now
+    record(db, ticket, actor, "slip", at=now, data={"action": action, "slip": slip.id})
+    if action == "failed" and not slip.joint_visit and _recent_failures(slip, now) >= 2:
+        slip.joint_visit = True
+        record(db, ticket, actor, "slip", at=now, data={"action": "joint_visit", "slip": slip.id})
+    return row(slip, ticket, now)
+
+
+def _recent_failures(slip: CoordinationSlip, now: dt.datetime) -> int:
+    return sum(1 for at in slip.failures if now - dt.datetime.fromisoformat(at) <= FAILURE_WINDOW)
+
+
+async def attention(db: AsyncSession, now: dt.datetime) -> dict:
+    """What the desk must act on from the field: visits to rebook and slips that fell due."""
+    no_access = list(await db.scalars(select(Ticket).where(Ticket.status == Status.NO_ACCESS).order_by(Ticket.updated_at.desc()).limit(30)))
+    due = [r for r in await open_slips(db, now) if r.slip.joint_visit or r.follow_up_due or r.update_due]
+    return {"no_access": no_access, "slips_due": due}

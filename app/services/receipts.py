@@ -1,0 +1,47 @@
+"""Payments for paid work and their receipt numbers: `SJ` + local date + a 4-digit daily sequence.
+
+Numbered like tickets (numbering.py): one UPDATE of the day's counter inside the paying transaction,
+so two receipts never share a number and a rolled-back payment gives its number back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models import Payment, ReceiptCounter, Ticket, User
+
+METHODS = ("cash", "wechat", "alipay", "card")
+
+
+def format_receipt(day: dt.date, sequence: int) -> str:
+    return f"SJ{day:%Y%m%d}-{sequence:04d}"
+
+
+async def next_receipt(db: AsyncSession, day: dt.date) -> str:
+    key = f"{day:%Y%m%d}"
+    bump = update(ReceiptCounter).where(ReceiptCounter.day == key).values(last=ReceiptCounter.last + 1).returning(ReceiptCounter.last)
+    sequence = (await db.execute(bump)).scalar_one_or_none()
+    if sequence is None:
+        try:
+            async with db.begin_nested():
+                db.add(ReceiptCounter(day=key, last=1))
+            sequence = 1
+        except Exception:  # noqa: BLE001 - the other first payment of the day made the row
+            sequence = (await db.execute(bump)).scalar_one()
+    return format_receipt(day, sequence)
+
+
+async def record_payment(db: AsyncSession, ticket: Ticket, amount: float, method: str, actor: User,
+                         now: dt.datetime, tz: ZoneInfo) -> Payment:
+    receipt = await next_receipt(db, now.astimezone(tz).date())
+    payment = Payment(ticket_id=ticket.id, amount=amount, method=method, receipt_no=receipt, recorded_by_id=actor.id, at=now)
+    db.add(payment)
+    return payment
+
+
+async def of(db: AsyncSession, ticket: Ticket) -> Payment | None:
+    return await db.scalar(select(Payment).where(Payment.ticket_id == ticket.id).order_by(Payment.id.desc()).limit(1))
