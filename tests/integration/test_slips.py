@@ -1,0 +1,115 @@
+"""Coordination slips (协调单): opened from a paused job with an inspection inside half a working day,
+due flags for the desk, and the escalation to a joint visit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+
+from app.models import CoordinationSlip, Status, Ticket, TicketEvent
+from app.services.coordination import working_deadline
+from tests.conftest import ACCOUNTS
+from tests.integration.helpers import db_session, post
+from tests.integration.test_tech_day import as_tech, make_job, switch, tap, ticket
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def local(value: dt.datetime) -> str:
+    return value.astimezone(TZ).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_half_a_working_day_skips_the_night():
+    friday_4pm = dt.datetime(2026, 11, 27, 16, 0, tzinfo=TZ)
+    assert working_deadline(friday_4pm, 4, TZ) == dt.datetime(2026, 11, 28, 10, 0, tzinfo=TZ)
+    night = dt.datetime(2026, 11, 27, 23, 30, tzinfo=TZ)
+    assert working_deadline(night, 4, TZ) == dt.datetime(2026, 11, 28, 12, 0, tzinfo=TZ)
+    morning = dt.datetime(2026, 11, 27, 9, 0, tzinfo=TZ)
+    assert working_deadline(morning, 4, TZ) == dt.datetime(2026, 11, 27, 13, 0, tzinfo=TZ)
+
+
+def open_slip(client, settings) -> str:
+    number = make_job(settings, status=Status.IN_PROGRESS)
+    as_tech(client)
+    soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=30)
+    inspection = min(soon, working_deadline(dt.datetime.now(dt.timezone.utc), 4, TZ))
+    response = post(client, f"/tech/jobs/{number}/pause", {"reason": "parts", "note": "等压缩机到货", "inspection_at": local(inspection)})
+    assert response.status_code == 200, response.text[:300]
+    return number
+
+
+def test_pausing_needs_a_reason_and_an_inspection_within_half_a_working_day(client, demo_settings):
+    number = make_job(demo_settings, status=Status.IN_PROGRESS)
+    as_tech(client)
+    too_late = local(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=3))
+    refused = post(client, f"/tech/jobs/{number}/pause", {"reason": "", "note": "等配件", "inspection_at": too_late})
+    assert refused.status_code == 422 and "等配件" in refused.text and 'name="inspection_at"' in refused.text
+    assert ticket(demo_settings, number).status is Status.IN_PROGRESS
+    soon = min(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=30), working_deadline(dt.datetime.now(dt.timezone.utc), 4, TZ))
+    assert post(client, f"/tech/jobs/{number}/pause", {"reason": "contractor", "inspection_at": local(soon)}).status_code == 200
+    assert ticket(demo_settings, number).status is Status.PAUSED
+    with db_session(demo_settings) as db:
+        slip = db.scalar(select(CoordinationSlip).join(Ticket).where(Ticket.number == number))
+        assert slip.reason == "contractor" and slip.closed_at is None
+    # Resuming the work closes the slip.
+    assert tap(client, number, "in_progress").status_code == 200
+    with db_session(demo_settings) as db:
+        assert db.scalar(select(CoordinationSlip.closed_at).where(CoordinationSlip.id == slip.id)) is not None
+
+
+def test_the_desk_sees_slips_due_for_follow_up_and_resident_update(client, demo_settings):
+    number = open_slip(client, demo_settings)
+    switch(client, ACCOUNTS["desk"])
+    fresh = client.get("/desk/slips").text
+    assert f'data-testid="slip-{number}"' in fresh
+    with db_session(demo_settings) as db:
+        slip_id = db.scalar(select(CoordinationSlip.id).join(Ticket).where(Ticket.number == number))
+        db.execute(update(CoordinationSlip).where(CoordinationSlip.id == slip_id)
+                   .values(opened_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=4)))
+        db.commit()
+    page = client.get("/desk/slips").text
+    card = page[page.index(f'data-testid="slip-{number}"'):]
+    card = card[:card.index("</form>")]
+    assert 'data-testid="follow-up-due"' in card and 'data-testid="update-due"' not in card
+    assert "/desk/slips" in client.get("/desk/slips/attention").text
+    assert post(client, f"/desk/slips/{slip_id}", {"action": "followed_up"}).status_code == 200
+    page = client.get("/desk/slips").text
+    card = page[page.index(f'data-testid="slip-{number}"'):]
+    assert 'data-testid="follow-up-due"' not in card[:card.index("</form>")]
+    with db_session(demo_settings) as db:
+        db.execute(update(CoordinationSlip).where(CoordinationSlip.id == slip_id)
+                   .values(opened_at=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=6)))
+        db.commit()
+    page = client.get("/desk/slips").text
+    card = page[page.index(f'data-testid="slip-{number}"'):]
+    assert 'data-testid="update-due"' in card[:card.index("</form>")]
+    assert post(client, f"/desk/slips/{slip_id}", {"action": "resident_updated"}).status_code == 200
+    assert post(client, f"/desk/slips/{slip_id}", {"action": "nonsense"}).status_code == 409
+
+
+def test_two_failed_agreements_within_a_week_call_for_a_joint_visit(client, demo_settings):
+    number = open_slip(client, demo_settings)
+    switch(client, ACCOUNTS["desk"])
+    with db_session(demo_settings) as db:
+        slip_id = db.scalar(select(CoordinationSlip.id).join(Ticket).where(Ticket.number == number))
+        # One failure long ago does not count towards this week's two.
+        old = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=10)).isoformat()
+        db.execute(update(CoordinationSlip).where(CoordinationSlip.id == slip_id).values(failures=[old]))
+        db.commit()
+    post(client, f"/desk/slips/{slip_id}", {"action": "failed"})
+    with db_session(demo_settings) as db:
+        assert db.scalar(select(CoordinationSlip.joint_visit).where(CoordinationSlip.id == slip_id)) is False
+    post(client, f"/desk/slips/{slip_id}", {"action": "failed"})
+    with db_session(demo_settings) as db:
+        assert db.scalar(select(CoordinationSlip.joint_visit).where(CoordinationSlip.id == slip_id)) is True
+        kinds = [e.data.get("action") for e in db.scalars(select(TicketEvent).join(Ticket).where(Ticket.number == number, TicketEvent.kind == "slip"))]
+    assert kinds.count("failed") == 2 and kinds.count("joint_visit") == 1
+    page = client.get("/desk/slips").text
+    assert 'data-testid="joint-visit"' in page
+
+
+def test_other_roles_cannot_act_on_slips(client, demo_settings):
+    as_tech(client)
+    assert client.get("/desk/slips").status_code == 403
