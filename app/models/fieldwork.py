@@ -9,8 +9,6 @@ from advanced_alchemy.types import DateTimeUTC
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.models.tickets import Ticket  # noqa: F401 - the tickets table must be known first
-
 
 class SiteRecord(BigIntAuditBase):
     """The technician's record of the visit: one per ticket, saved again as the work goes on."""
