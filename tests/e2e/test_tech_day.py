@@ -122,3 +122,30 @@ def test_a_paused_job_opens_a_slip_the_desk_sees(new_page, demo_settings):
     desk.goto("/desk")
     desk.wait_for_selector("[data-testid=attention]")
     shot(desk, "desk-home-attention-phone")
+
+
+def test_a_tap_lost_on_the_network_is_retried_and_saved_once(new_page, demo_settings):
+    from sqlalchemy import select
+
+    from app.models import Ticket, TicketEvent
+    from tests.integration.helpers import db_session
+
+    number = make_job(demo_settings, status=Status.ACCEPTED)
+    tech = new_page(viewport=PHONE)
+    sign_in(tech, "tech01")
+    tech.goto(f"/tech/jobs/{number}")
+    sent = []
+
+    def flaky(route):  # noqa: ANN001, ANN202 - the first send is lost, the retry gets through
+        sent.append(route.request.post_data)
+        route.abort() if len(sent) == 1 else route.continue_()
+
+    tech.route(f"**/tech/jobs/{number}/status", flaky)
+    tech.click(f"[data-testid=tap-en_route-{number}]")
+    tech.wait_for_selector(".retry-note:not([hidden])")
+    shot(tech, "tech-tap-retrying-phone")
+    tech.wait_for_selector(f"[data-testid=tap-on_site-{number}]", timeout=15000)
+    assert len(sent) == 2 and sent[0] == sent[1]  # the same key both times
+    with db_session(demo_settings) as db:
+        steps = db.scalars(select(TicketEvent).join(Ticket).where(Ticket.number == number, TicketEvent.to_status == Status.EN_ROUTE)).all()
+    assert len(steps) == 1

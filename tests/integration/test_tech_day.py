@@ -284,3 +284,48 @@ def test_an_unannounced_late_arrival_is_flagged_and_a_notice_clears_it(demo_sett
     assert not late_unannounced(job, now)
     on_time = Ticket(status=Status.ON_SITE, window_end=now, arrived_at=now + dt.timedelta(minutes=20))
     assert not late_unannounced(on_time, now + dt.timedelta(hours=2))
+
+
+def test_the_board_flags_a_job_running_late_without_word_to_the_resident(client, demo_settings):
+    from app.models import DayPlan, PlanStop, ShiftTemplate
+
+    today = dt.datetime.now(TZ).date()
+    with db_session(demo_settings) as db:
+        username = db.scalar(select(User.username).join(Technician, Technician.user_id == User.id)
+                             .join(ShiftTemplate, ShiftTemplate.technician_id == Technician.id)
+                             .where(ShiftTemplate.weekday == today.weekday()).order_by(Technician.id).limit(1))
+    number = make_job(demo_settings, status=Status.EN_ROUTE, window_hours=(-3, -0.7), tech=username)
+    with db_session(demo_settings) as db:
+        job = db.scalar(select(Ticket).where(Ticket.number == number))
+        plan = db.scalar(select(DayPlan).where(DayPlan.day == today))
+        if plan is None:
+            plan = DayPlan(day=today, locked_technicians=[])
+            db.add(plan)
+            db.flush()
+        start_s = int((job.window_start.astimezone(TZ) - dt.datetime.combine(today, dt.time(), TZ)).total_seconds())
+        db.add(PlanStop(plan_id=plan.id, technician_id=job.technician_id, ticket_id=job.id, sequence=99,
+                        arrival_s=start_s, start_s=start_s, end_s=start_s + 3600, travel_s=600))
+        db.commit()
+    login(client, ACCOUNTS["dispatcher"])
+    assert f'data-testid="late-{number}"' in client.get(f"/board?day={today}").text
+    switch(client, username)
+    client.post(f"/tech/jobs/{number}/late", data={"eta_minutes": "20", "tap": "late-1", "_csrf_token": csrf(client)})
+    switch(client, ACCOUNTS["dispatcher"])
+    assert f'data-testid="late-{number}"' not in client.get(f"/board?day={today}").text
+
+
+def test_before_and_after_photos_are_checked_and_stored_by_stage(client, demo_settings):
+    from app.models import Photo
+    from tests.integration.helpers import jpeg
+
+    number = make_job(demo_settings, status=Status.ON_SITE)
+    as_tech(client)
+    bad = client.post(f"/tech/jobs/{number}/photos", data={"stage": "before", "_csrf_token": csrf(client)},
+                      files={"photos": ("note.txt", b"not a photo", "text/plain")})
+    assert bad.status_code == 422
+    good = client.post(f"/tech/jobs/{number}/photos", data={"stage": "before", "_csrf_token": csrf(client)},
+                       files={"photos": ("tap.jpg", jpeg(), "image/jpeg")})
+    assert good.status_code == 200
+    with db_session(demo_settings) as db:
+        stages = list(db.scalars(select(Photo.stage).join(Ticket).where(Ticket.number == number)))
+    assert stages == ["before"]
