@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
 from app.labels import status_name
-from app.models import Charge, PlanStop, SiteRecord, Status, Ticket, TicketEvent, User
+from app.models import Charge, PlanStop, SiteRecord, Status, Ticket, TicketEvent, Urgency, User
 from app.services import coordination, notices
 from app.services.company_settings import CompanySettings
 from app.services.ticket_actions import pending_approvals
@@ -81,7 +81,9 @@ async def tap(db: AsyncSession, ticket: Ticket, to: Status, key: str, actor: Use
     if (ticket.status, to) not in TRANSITIONS:  # the table's refusal first: it says what is wrong
         raise TransitionError(_("A ticket that is “%(frm)s” cannot become “%(to)s”.",
                                 frm=status_name(ticket.status), to=status_name(to)))
-    if to in (S.IN_PROGRESS, S.COMPLETED):
+    # Water, fire, gas and trapped people come first: their consent may follow, but not the bill.
+    urgent_start = to is S.IN_PROGRESS and ticket.urgency in (Urgency.EMERGENCY, Urgency.URGENT)
+    if to in (S.IN_PROGRESS, S.COMPLETED) and not urgent_start:
         blockers = work_blockers(ticket, settings)
         if blockers:
             raise TransitionError(" ".join(blockers))
