@@ -9,16 +9,17 @@ day's `SlotLedger`, so a booking that raced another one fails instead of overboo
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import dispatch
 from app.i18n import gettext as _
-from app.models import DayPlan, PlanStop, Scope, SlotLedger, Status, Ticket, Urgency, User
+from app.models import DayPlan, PlanStop, Scope, ShiftTemplate, SlotLedger, Status, Technician, Ticket, Urgency, User
 from app.services import notices, planning
 from app.services.company_settings import CompanySettings
 from app.services.intake import sla_due
@@ -99,30 +100,79 @@ def _slot_windows(day: dt.date, settings: CompanySettings, tz: ZoneInfo, now: dt
     return windows
 
 
+@dataclass(frozen=True)
+class _DayState:
+    """A day as the solver sees it, before any one ticket is asked about."""
+
+    day_start: dt.datetime
+    problem: dispatch.Problem
+    plan: dispatch.Plan | None  # the stored routes, limited to the day's jobs
+    settled: frozenset[str]  # jobs on a route or in the plan's own queue
+    service_minutes: dict[str, int]
+
+
+# Reading a full day from the database costs more than asking it: a resident flipping day tabs, or
+# many residents asking about the same day, reuse it until anything in it changes (the signature).
+_DAYS: OrderedDict[tuple, _DayState] = OrderedDict()
+_DAYS_KEPT = 32
+
+
+async def _signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> tuple:
+    start, end = planning.day_bounds(day, tz)
+    tickets = (await db.execute(select(func.count(), func.sum(Ticket.version), func.max(Ticket.updated_at)).where(
+        or_(and_(Ticket.window_start < end, Ticket.window_end > start),
+            and_(Ticket.window_start.is_(None), Ticket.created_at >= start, Ticket.created_at < end))))).one()
+    plan = (await db.execute(select(DayPlan.id, DayPlan.version).where(DayPlan.day == day))).one_or_none()
+    staff = (await db.execute(select(func.count(), func.max(ShiftTemplate.updated_at), func.max(Technician.updated_at))
+                              .select_from(ShiftTemplate).join(Technician, Technician.id == ShiftTemplate.technician_id)
+                              .where(ShiftTemplate.weekday == day.weekday()))).one()
+    return (tuple(tickets), tuple(plan) if plan else None, tuple(staff))
+
+
+async def _day_state(db: AsyncSession, day: dt.date, now: dt.datetime, settings: CompanySettings, tz: ZoneInfo) -> _DayState:
+    # Today's problem starts at `now`, so it keys by the minute; later days do not depend on the clock.
+    clock = now.replace(second=0, microsecond=0) if day <= now.astimezone(tz).date() else None
+    key = (str(db.get_bind().url), day, clock, repr(sorted(settings.values.items())), await _signature(db, day, tz))
+    if (state := _DAYS.get(key)) is not None:
+        _DAYS.move_to_end(key)
+        return state
+    data = await planning.load_day(db, day, tz, settings)
+    problem = planning.build_problem(data, now)
+    plan, settled = planning.stored_plan(data), frozenset()
+    if plan is not None:
+        known = {j.id for j in problem.jobs}
+        plan = replace(plan, routes=[replace(r, stops=[s for s in r.stops if s.job in known]) for r in plan.routes])
+        # Booked since the plan was made: their room is taken. Jobs the plan itself could not place are
+        # the dispatcher's queue, not room anyone can have.
+        settled = frozenset({s.job for r in plan.routes for s in r.stops} | {planning.job_key(u.ticket_id) for u in data.plan.unassigned})
+    state = _DayState(planning.day_bounds(day, tz)[0], problem, plan, settled,
+                      {code: trade.service_minutes for code, trade in data.trades.items()})
+    _DAYS[key] = state
+    while len(_DAYS) > _DAYS_KEPT:
+        _DAYS.popitem(last=False)
+    return state
+
+
 async def day_options(db: AsyncSession, ticket: Ticket, day: dt.date, now: dt.datetime, settings: CompanySettings,
                       tz: ZoneInfo) -> DayOptions:
     slots = _slot_windows(day, settings, tz, now)
     result = DayOptions(day)
     if not slots:
         return result
-    data = await planning.load_day(db, day, tz, settings)
-    data.tickets = [t for t in data.tickets if t.id != ticket.id]  # rebooking: its old place is free
-    problem = planning.build_problem(data, now)
-    seconds = [(data.seconds(start), data.seconds(end)) for start, end in slots]
+    state = await _day_state(db, day, now, settings, tz)
+    seconds = [(int((start - state.day_start).total_seconds()), int((end - state.day_start).total_seconds())) for start, end in slots]
     whole = (seconds[0][0], seconds[-1][1])
-    job = _job(data, ticket, (*seconds, whole))
+    job = dispatch.Job(id=planning.job_key(ticket.id), location=f"L{ticket.id}",
+                       service=state.service_minutes.get(ticket.trade_code, 60) * 60, skills=frozenset({ticket.trade_code}),
+                       windows=(*seconds, whole), priority=ticket.urgency.value)
     place = await ticket.awaitable_attrs.building or await ticket.awaitable_attrs.estate
-    problem = replace(problem, jobs=[*problem.jobs, job],
-                      locations=[*problem.locations, dispatch.Location(f"L{ticket.id}", place.lat, place.lon)])
-    plan = planning.stored_plan(data)
-    if plan is not None:
-        known = {j.id for j in problem.jobs}
-        plan = replace(plan, routes=[replace(r, stops=[s for s in r.stops if s.job in known and s.job != job.id])
-                                     for r in plan.routes])
-        # Booked since the plan was made: their room is taken. Jobs the plan itself could not place are
-        # the dispatcher's queue, not room anyone can have.
-        settled = {s.job for r in plan.routes for s in r.stops} | {planning.job_key(u.ticket_id) for u in data.plan.unassigned}
-        committed = [j.id for j in problem.jobs if j.id not in settled and j.id != job.id]
+    # Rebooking: the ticket's own old place is free.
+    problem = replace(state.problem, jobs=[*(j for j in state.problem.jobs if j.id != job.id), job],
+                      locations=[*(x for x in state.problem.locations if x.id != job.location),
+                                 dispatch.Location(job.location, place.lat, place.lon)])
+    if state.plan is not None:
+        plan = replace(state.plan, routes=[replace(r, stops=[s for s in r.stops if s.job != job.id]) for r in state.plan.routes])
+        committed = [j.id for j in problem.jobs if j.id not in state.settled and j.id != job.id]
         offers = dispatch.offer(problem, plan, job.id, committed=committed)
         result.by_plan = True
     else:
@@ -154,13 +204,6 @@ async def first_day_with_room(db: AsyncSession, ticket: Ticket, after: dt.date, 
             if options.any_available:
                 return options
     return None
-
-
-def _job(data: planning.DayData, ticket: Ticket, windows: tuple[tuple[int, int], ...]) -> dispatch.Job:
-    trade = data.trades.get(ticket.trade_code)
-    return dispatch.Job(id=planning.job_key(ticket.id), location=f"L{ticket.id}",
-                        service=(trade.service_minutes if trade else 60) * 60, skills=frozenset({ticket.trade_code}),
-                        windows=windows, priority=ticket.urgency.value)
 
 
 async def book(db: AsyncSession, ticket: Ticket, start: dt.datetime, end: dt.datetime, actor: User, now: dt.datetime,
