@@ -16,7 +16,7 @@ from app.errors import handle_http_exception, handle_server_error
 from app.i18n import LocaleMiddleware
 from app.live import channels_plugin, offer_sweeper
 from app.models import StoreItem
-from app.routes import admin, auth, board, desk, homes, messages, photos, printing, resident, signoff, slips, slots, technician, tickets
+from app.routes import admin, aftercare, auth, board, desk, homes, messages, photos, printing, resident, signoff, slips, slots, technician, tickets
 from app.routes.reports import ReportController
 from app.security import session_auth
 from app.services.solve_jobs import SolveJobs
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             slots.ResidentSlotController,
             messages.MessagesController,
             slots.DeskSlotController,
+            *aftercare.route_handlers,
             create_static_files_router(path="/static", directories=[STATIC_DIR], name="static"),
         ],
         plugins=[

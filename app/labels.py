@@ -313,3 +313,43 @@ FIELD_EVENTS = {
 }
 
 LABELS.update({"payment_method_name": payment_method_name, "slip_reason_name": slip_reason_name})
+
+
+# After the work: return visits and repeat failures (services/return_visits.py, services/repeats.py).
+RETURN_VISIT_REASONS = {"paid": N_("Paid job"), "low_rating": N_("Rated below satisfied"), "unrated": N_("Not rated"),
+                        "sample": N_("Sample")}
+SATISFACTION_NAMES = {"satisfied": N_("Satisfied"), "neutral": N_("Neutral"), "dissatisfied": N_("Dissatisfied")}
+
+
+def return_visit_reason(reason: str | None) -> str:
+    return _name(RETURN_VISIT_REASONS, reason)
+
+
+def satisfaction_name(value: str | None) -> str:
+    return _name(SATISFACTION_NAMES, value)
+
+
+def _return_visit_event(d: dict) -> str:
+    if d.get("outcome") == "not_reached":
+        return _("Return visit: resident not reached (attempt %(n)s)", n=d.get("attempt", ""))
+    if d.get("outcome") == "unreachable":
+        return _("Return visit: resident unreachable after %(n)s attempts", n=d.get("attempt", ""))
+    text = _("Return visit: %(satisfaction)s", satisfaction=satisfaction_name(d.get("satisfaction")))
+    if d.get("follow_up"):
+        text += " · " + _("problem raised, new ticket %(number)s", number=d["follow_up"])
+    return text
+
+
+def _repeat_event(d: dict) -> str:
+    if d.get("technician"):
+        return _("Repeat of %(number)s, first repaired by %(name)s", number=d.get("original", ""), name=d["technician"])
+    return _("Repeat of %(number)s", number=d.get("original", ""))
+
+
+FIELD_EVENTS.update({
+    "return_visit": _return_visit_event,
+    "return_visit_follow_up": lambda d: _("Opened from the return visit of %(number)s", number=d.get("original", "")),
+    "repeat": _repeat_event,
+    "repeated": lambda d: _("Failed again: %(number)s reported for the same unit and trade", number=d.get("repeat", "")),
+})
+LABELS.update({"return_visit_reason": return_visit_reason, "satisfaction_name": satisfaction_name})

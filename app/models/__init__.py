@@ -2,6 +2,7 @@
 
 from advanced_alchemy.base import orm_registry
 
+from app.models.aftercare import ReconciliationClose, ReturnVisit
 from app.models.company import CompanySetting
 from app.models.fieldwork import ConsentCode, CoordinationSlip, Payment, ReceiptCounter, Signoff, SiteRecord
 from app.models.notices import Notice, SlotLedger
@@ -46,6 +47,8 @@ __all__ = [
     "PlanStop",
     "PlanUnassigned",
     "ReceiptCounter",
+    "ReconciliationClose",
+    "ReturnVisit",
     "Role",
     "Scope",
     "ShiftTemplate",

@@ -243,8 +243,9 @@ class AdminController(Controller):
 
 # Settings shown as JSON text: structured lists an admin edits rarely.
 JSON_SETTINGS = ("slot_template", "fee_schedule", "materials_catalogue", "approval_thresholds", "emergency_keywords", "urgent_keywords", "trade_keywords")
-NUMBER_SETTINGS = ("accept_timeout_minutes", "late_notice_minutes", "slot_days_ahead")
-MAP_SETTINGS = ("sla_minutes", "warranty_months")
+NUMBER_SETTINGS = ("accept_timeout_minutes", "late_notice_minutes", "slot_days_ahead",
+                   "return_visit_sample_percent", "return_visit_max_attempts", "repeat_window_days")
+MAP_SETTINGS = ("sla_minutes", "warranty_months", "return_visit_hours")
 
 
 def _settings_context(values: dict, errors: dict, saved: bool, raw: dict | None = None) -> dict:
@@ -261,7 +262,12 @@ def _parse_settings_form(form: dict[str, str], current: dict) -> tuple[dict, dic
         try:
             edited[key] = company_settings.validate(key, form.get(key, current[key]))
         except (TypeError, ValueError):
-            errors[key] = _("Enter a whole number of 0 or more.")
+            edited[key] = form.get(key, "")  # shown again as typed
+            if key in company_settings.NUMBER_RANGES:
+                low, high = company_settings.NUMBER_RANGES[key]
+                errors[key] = _("Enter a whole number from %(low)s to %(high)s.", low=low, high=high)
+            else:
+                errors[key] = _("Enter a whole number of 0 or more.")
     for key in MAP_SETTINGS:
         mapping = {}
         for name in current[key]:

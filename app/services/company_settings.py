@@ -23,6 +23,13 @@ DEFAULTS: dict[str, Any] = {
     "slot_template": [["08:00", "10:00"], ["10:00", "12:00"], ["13:00", "15:00"],
                       ["15:00", "17:00"], ["17:00", "19:00"], ["19:00", "21:00"]],
     "slot_days_ahead": 7,
+    # Return visits (回访): hours from completion (paid, unrated) or from the rating (low, sampled) to
+    # the call; the share of satisfied jobs also called; failed calls before a resident is unreachable.
+    "return_visit_hours": {"paid": 24, "low_rating": 24, "unrated": 24, "sample": 48},
+    "return_visit_sample_percent": 20,
+    "return_visit_max_attempts": 3,
+    # A new report for the same unit and trade this many days after a repair is a repeat failure.
+    "repeat_window_days": 30,
     # Statutory minimums (建设工程质量管理条例 art. 40), in months; "two heating or cooling seasons"
     # is kept as 24 months so that every period compares the same way.
     "warranty_months": {"waterproofing": 60, "heating_cooling": 24, "electrical": 24,
@@ -105,12 +112,15 @@ def validate(key: str, value: Any) -> Any:
         number = int(value)
         if number < 0:
             raise ValueError(f"{key}: must not be negative")
+        low, high = NUMBER_RANGES.get(key, (0, None))
+        if number < low or (high is not None and number > high):
+            raise ValueError(f"{key}: must be from {low} to {high}")
         return number
     if not isinstance(value, type(default)):
         raise ValueError(f"{key}: expected a {type(default).__name__}")
     if key in PRICE_LISTS:
         _check_price_list(key, value)
-    if key in {"sla_minutes", "warranty_months"}:
+    if key in {"sla_minutes", "warranty_months", "return_visit_hours"}:
         missing = set(default) - set(value)
         if missing:
             raise ValueError(f"{key}: missing {', '.join(sorted(missing))}")
@@ -120,6 +130,8 @@ def validate(key: str, value: Any) -> Any:
     return value
 
 
+# Numbers with a meaningful range beyond "not negative": (lowest, highest).
+NUMBER_RANGES = {"return_visit_sample_percent": (0, 100), "return_visit_max_attempts": (1, 10), "repeat_window_days": (1, 365)}
 PRICE_LISTS = frozenset({"fee_schedule", "materials_catalogue"})
 PRICE_FIELDS = ("code", "name_zh", "name_en", "unit", "price")
 

@@ -31,7 +31,7 @@ from app.models import (
     Urgency,
     User,
 )
-from app.services import classify, numbering, photos, warranty
+from app.services import classify, numbering, photos, repeats, warranty
 from app.services.company_settings import CompanySettings
 from app.services.validation import PHONE_RE, Checker
 from app.services.workflow import record
@@ -270,6 +270,7 @@ async def create_report(db: AsyncSession, form: dict[str, str], report_photos: l
     if duplicate_of is not None:
         record(db, ticket, actor, "linked", at=ctx.now, data={"original": duplicate_of.number},
                note=_("Linked as a duplicate of %(number)s.", number=duplicate_of.number))
+    await repeats.link(db, ticket, actor, ctx.settings, ctx.now)
     for photo in report_photos:
         stored, thumb = photos.store(photo, ctx.upload_dir)
         db.add(Photo(ticket_id=ticket.id, uploaded_by_id=actor.id, stored_name=stored, thumb_name=thumb,

@@ -37,6 +37,9 @@ async def next_receipt(db: AsyncSession, day: dt.date) -> str:
 
 async def record_payment(db: AsyncSession, ticket: Ticket, amount: float, method: str, actor: User,
                          now: dt.datetime, tz: ZoneInfo) -> Payment:
+    from app.services.reconciliation import ensure_open  # reconciliation reads payments through this module
+
+    await ensure_open(db, actor.id, now, tz)  # finance's close of the day locks this cashier's takings
     receipt = await next_receipt(db, now.astimezone(tz).date())
     payment = Payment(ticket_id=ticket.id, amount=amount, method=method, receipt_no=receipt, recorded_by_id=actor.id, at=now)
     db.add(payment)

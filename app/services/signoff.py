@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
 from app.models import Charge, Signoff, Status, Ticket, User
-from app.services import notices, receipts, site_record
+from app.services import notices, receipts, return_visits, site_record
 from app.services.validation import Checker
 from app.services.workflow import TransitionError, carry_duplicates, record, transition
 
@@ -62,4 +62,5 @@ async def sign(db: AsyncSession, ticket: Ticket, form: dict, actor: User, channe
         record(db, ticket, actor, "payment", at=now, data=figures)
         notices.notify(db, ticket.reporter_id, "receipt", now, ticket=ticket, data=figures)
     await carry_duplicates(db, ticket, actor, now)
+    await return_visits.consider(db, ticket, now)
     return signed

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.i18n import gettext as _
 from app.labels import status_name
 from app.models import Charge, PlanStop, SiteRecord, Status, Ticket, TicketEvent, Urgency, User
-from app.services import coordination, notices
+from app.services import coordination, notices, return_visits
 from app.services.company_settings import CompanySettings
 from app.services.ticket_actions import pending_approvals
 from app.services.validation import Checker, FormErrors
@@ -100,6 +100,7 @@ async def tap(db: AsyncSession, ticket: Ticket, to: Status, key: str, actor: Use
         ticket.arrived_at = now
     elif to is S.COMPLETED:
         notices.notify(db, ticket.reporter_id, "completed", now, ticket=ticket)
+        await return_visits.consider(db, ticket, now, settings)
     if to in (S.IN_PROGRESS, S.COMPLETED):
         await coordination.close_open(db, ticket, actor, now)
     return Saved(to, now, new=True)

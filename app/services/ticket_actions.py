@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
 from app.models import OPEN_STATUSES, Charge, Role, Status, Ticket, Trade, Urgency, User
-from app.services import quotes
+from app.services import quotes, return_visits
 from app.services.company_settings import CompanySettings
 from app.services.intake import sla_due
 from app.services.validation import Checker, FormErrors
@@ -233,6 +233,7 @@ async def after_sales_step(db: AsyncSession, ticket: Ticket, form: dict, actor: 
     if step == "confirmed":
         transition(db, ticket, Status.CONFIRMED, actor, at=now, data={"after_sales": step})
         await carry_duplicates(db, ticket, actor, now)
+        await return_visits.consider(db, ticket, now)
     else:
         record(db, ticket, actor, "after_sales", at=now, data={"after_sales": step})
 

@@ -42,7 +42,8 @@ def test_resident_reports_a_leak_with_a_photo_and_follows_it(as_role, demo_setti
         assert ticket.preferred_time == "2030-01-02 evening"
         photo = db.scalar(select(Photo).where(Photo.ticket_id == ticket.id))
         events = db.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id)).all()
-        assert [e.kind for e in events] == ["created"] and events[0].actor_role is Role.RESIDENT
+        # The demo resident's unit may have had its plumbing repaired lately: the report is then linked as a repeat.
+        assert [e.kind for e in events if e.kind != "repeat"] == ["created"] and events[0].actor_role is Role.RESIDENT
     assert client.get(f"/photos/{photo.id}/thumb").headers["content-type"] == "image/jpeg"
     assert number in client.get("/my").text
     page = client.get(f"/my/tickets/{number}")

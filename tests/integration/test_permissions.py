@@ -21,6 +21,9 @@ ALLOWED = {
     # morning list of unfinished work is for everyone who acts on it.
     "/reports": {"supervisor", "admin"},
     "/reports/morning": {"desk", "dispatcher", "supervisor", "admin"},
+    # The return-visit queue is the desk's (under /desk); finance's daily reconciliation is for managers.
+    "/desk/return-visits": {"desk", "supervisor", "admin"},
+    "/finance": {"supervisor", "admin"},
     # Every signed-in role reaches the photo route; the photo's ticket decides (404 for strangers).
     "/photos": {"resident", "desk", "dispatcher", "technician", "supervisor", "admin"},
 }
