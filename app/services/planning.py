@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 import anyio
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from app import dispatch
 from app.models import (
     Building,
+    Estate,
     DayPlan,
     PlanBreak,
     PlanStop,
@@ -96,8 +97,12 @@ async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: Compa
     tickets = list(await db.scalars(
         select(Ticket)
         # Each ticket's building and estate are already joined: a unit's own building and a building's
-        # estate come from the identity map instead of joining the same rows again per ticket.
-        .options(joinedload(Ticket.unit).lazyload(Unit.building), joinedload(Ticket.building).lazyload(Building.estate))
+        # estate come from the identity map instead of joining the same rows again per ticket. Their
+        # audit times are never shown on a plan, and parsing them was a tenth of the board's time.
+        .options(joinedload(Ticket.unit).options(lazyload(Unit.building), defer(Unit.created_at), defer(Unit.updated_at)),
+                 joinedload(Ticket.building).options(lazyload(Building.estate), defer(Building.created_at), defer(Building.updated_at)),
+                 joinedload(Ticket.estate, innerjoin=True).options(defer(Estate.created_at), defer(Estate.updated_at)),
+                 joinedload(Ticket.trade).options(defer(Trade.created_at), defer(Trade.updated_at)))
         .where(
             Ticket.status.in_(PLANNABLE),
             Ticket.duplicate_of_id.is_(None),
