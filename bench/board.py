@@ -10,11 +10,12 @@ re-plan of a 300-job day under 2 s to a checked plan. Steps:
 2. put all 36 technicians on shift on the benchmark day (tomorrow) and top the day up to exactly 300
    plannable jobs with triaged, free, in-home tickets in the company's appointment slots;
 3. optimise (10 s) and apply the plan, as the board's OPTIMISE / APPLY buttons do;
-4. time GET /board?day=... as dispatch1 through litestar's TestClient (in-process: the figure is the
-   server's time, without network): 3 warm-ups, then N requests; median and p95;
+4. time GET /board?day=... as dispatch1 against a uvicorn process on the scratch database, over
+   loopback: 3 warm-ups, then N requests; median and p95, and the server's CPU per request;
 5. insert one emergency (burst pipe, plumbing) reported at --at, window from then to the day's end,
-   then time load_day + build_problem + solve(1.5 s, warm-started from the stored plan), and check
-   the plan with shared/dispatch/check_plan.py.
+   then time load_day + build_problem + the app's emergency re-plan (1.5 s warm-started from the
+   stored plan, asking for the emergency within the hour; a second 1.5 s for the first free gap only
+   when that is impossible), and check the plan with shared/dispatch/check_plan.py.
 
 The solver runs a forkserver pool that re-imports this module: everything runs under __main__.
 """
@@ -28,6 +29,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -43,7 +45,6 @@ TARGET_TECHNICIANS = 36
 BOARD_TARGET_MS = 100.0
 REPLAN_TARGET_S = 2.0
 OPTIMISE_S = 10.0
-REPLAN_LIMIT_S = 1.5
 
 
 def problem_to_dict(problem) -> dict:  # noqa: ANN001
@@ -79,6 +80,12 @@ def problem_to_dict(problem) -> dict:  # noqa: ANN001
             "pinned_to": j.pinned_to, "fixed_start": j.fixed_start,
         } for j in problem.jobs],
     }
+
+
+def server_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process, all its threads (aiosqlite runs queries in one)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def hms(seconds: int) -> str:
@@ -117,12 +124,10 @@ def main() -> None:
 def run(scratch: Path, args: argparse.Namespace) -> None:
     import logging
 
-    from litestar.testing import TestClient
     from sqlalchemy import select
     from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
     from app import dispatch
-    from app.asgi import create_app
     from app.cli import migrate, seed_if_empty
     from app.db import install_sqlite_pragmas
     from app.demo.tickets import SLOT_WEIGHTS, SLOTS
@@ -130,6 +135,7 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
         Building, Channel, Charge, Occupancy, Scope, ShiftTemplate, Status, Technician, Ticket, Urgency, User,
     )
     from app.services import company_settings, planning
+    from app.services import emergency as emergency_service
     from app.settings import get_settings
 
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per test-client request
@@ -220,24 +226,45 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
           f"(+{setup['added_shifts']} shifts), {setup['jobs']} jobs (+{setup['added_jobs']} tickets); "
           f"optimised in {setup['optimise_s']:.1f} s: {setup['served']} on routes, {setup['unassigned']} unassigned")
 
-    # 4. The board's server time.
+    # 4. The board's time as the app serves it: a uvicorn process of its own on this database, asked
+    # over loopback (an in-process test client here crashed inside aiosqlite's worker thread in most
+    # runs; the real server never did). The server's CPU per request is read from /proc beside.
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "BAOXIU_DATA_DIR": str(scratch), "SECRET_KEY": "bench-secret-key", "PORT": str(port)}
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "app.asgi:create_app", "--factory", "--host", "127.0.0.1",
+                               "--port", str(port), "--log-level", "warning"], cwd=ROOT, env=env)
     times_ms: list[float] = []
-    with TestClient(create_app(settings)) as client:
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60, follow_redirects=True)
+        for _ in range(100):
+            with contextlib.suppress(httpx.TransportError):
+                if client.get("/healthz").status_code == 200:
+                    break
+            time.sleep(0.1)
         client.get("/login")
         login = client.post("/login", data={"account": "dispatch1", "password": "baoxiu123",
                                             "_csrf_token": client.cookies["csrftoken"]})
         assert login.status_code == 200, login.text[:300]
-        for i in range(3 + args.requests):
+        for _ in range(3):
+            client.get(f"/board?day={day}")
+        cpu_before = server_cpu_s(server.pid)
+        for _ in range(args.requests):
             t0 = time.perf_counter()
             page = client.get(f"/board?day={day}")
-            elapsed = (time.perf_counter() - t0) * 1000
+            times_ms.append((time.perf_counter() - t0) * 1000)
             assert page.status_code == 200, page.text[:300]
-            if i >= 3:
-                times_ms.append(elapsed)
+        cpu_ms = (server_cpu_s(server.pid) - cpu_before) * 1000 / args.requests
         lanes = page.text.count('data-testid="lane"')
         blocks = page.text.count('data-testid="block-')
+    finally:
+        server.terminate()
+        server.wait(10)
     board_median, board_p95 = statistics.median(times_ms), percentile(times_ms, 0.95)
-    print(f"board: {lanes} lanes, {blocks} blocks, {len(page.content) // 1024} KiB of HTML")
+    print(f"board: {lanes} lanes, {blocks} blocks, {len(page.content) // 1024} KiB of HTML; server CPU {cpu_ms:.1f} ms per request")
 
     # 5. Emergency re-plan.
     async def emergency() -> dict:
@@ -262,7 +289,8 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
             data = await planning.load_day(db, day, tz, cs)
             problem = planning.build_problem(data, now)
             t_built = time.perf_counter()
-            plan = await planning.solve(problem, REPLAN_LIMIT_S, previous=planning.stored_plan(data))
+            # As the app's re-plan does: the emergency within the hour first, the first free gap if not.
+            plan = await emergency_service.solve_for_emergency(problem, planning.now_seconds(data, now), planning.stored_plan(data))
             t1 = time.perf_counter()
             return {"ticket_id": ticket_id, "sla_minutes": cs.sla_minutes("emergency"), "problem": problem, "plan": plan, "wall_s": t1 - t0,
                     "load_build_s": t_built - t0, "solve_s": t1 - t_built}
@@ -297,12 +325,14 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
     rows = [
         ("Board GET /board, median (server time)", f"{board_median:.1f} ms", f"< {BOARD_TARGET_MS:.0f} ms", board_median < BOARD_TARGET_MS),
         ("Board GET /board, p95", f"{board_p95:.1f} ms", "", None),
+        ("Board server CPU per request", f"{cpu_ms:.1f} ms", "", None),
         ("Emergency re-plan wall (load+build+solve)", f"{result['wall_s']:.2f} s", f"< {REPLAN_TARGET_S:.0f} s",
          result["wall_s"] < REPLAN_TARGET_S and plan_ok),
         ("  of which load_day + build_problem", f"{result['load_build_s']:.2f} s", "", None),
-        ("  of which solve (limit 1.5 s)", f"{result['solve_s']:.2f} s", "", None),
+        ("  of which solve (1.5 s, twice if the hour is impossible)", f"{result['solve_s']:.2f} s", "", None),
         ("Re-plan checked by check_plan.py", "valid" if plan_ok else "REJECTED", "valid", plan_ok),
         ("Re-plan jobs on routes", f"{len(plan.served())}/{len(problem.jobs)}", "", None),
+        ("Emergency arrival after the report", f"{(served[0][1].arrival - job.windows[0][0]) / 60:.0f} min" if served else "not served", "", None),
     ]
     print()
     print(f"Board and re-plan benchmark, {day} ({len(problem.technicians)} technicians, {len(problem.jobs)} jobs incl. the emergency; "
