@@ -46,3 +46,29 @@ def test_every_visible_string_has_a_chinese_translation():
     translated = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id and m.string and all(m.string if isinstance(m.string, tuple) else [m.string])}
     missing = sorted(_source_messages() - translated)
     assert not missing, f"untranslated in zh_CN: {missing}"
+
+
+def test_every_chinese_message_formats_with_its_english_variables():
+    """Templates format every message (newstyle gettext), so a stray % in a translation is a 500."""
+    import re
+
+    with (ROOT / "app/translations/zh_CN/LC_MESSAGES/messages.po").open("rb") as po:
+        catalog = read_po(po)
+    broken = []
+    for message in catalog:
+        if not message.id or not message.string:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[0]
+        translation = message.string if isinstance(message.string, str) else message.string[0]
+        names = {name: "x" for name in re.findall(r"%\((\w+)\)s", source)} | {"num": 1}
+        try:
+            source % names
+        except (ValueError, TypeError):
+            continue  # used only where nothing is formatted; the English would fail first
+        try:
+            translation % names
+        except KeyError:
+            continue  # a variable the caller passes but the English leaves out (the month's number)
+        except (ValueError, TypeError) as error:
+            broken.append((source, translation, str(error)))
+    assert broken == []
