@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import OrderedDict
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.channels import ChannelsPlugin
 from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import HTMXRequest
 from litestar.response import ServerSentEvent, Template
 from litestar.response.sse import ServerSentEventMessage
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.i18n import get_locale
 from app.i18n import gettext as _
 from app.live import BOARD_CHANNEL, announce
 from app.models import Role
@@ -23,6 +26,10 @@ from app.services.board_moves import MoveError, lock_route, move_job, toggle_pin
 from app.services.workflow import Conflict
 from app.web import local_tz
 
+
+
+_RENDERED: OrderedDict[tuple, Markup] = OrderedDict()
+RENDERED_KEPT = 16
 
 
 def _now() -> dt.datetime:
@@ -40,21 +47,37 @@ class BoardController(Controller):
     path = "/board"
     guards = [requires(Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)]  # noqa: RUF012
 
-    async def _board(self, db: AsyncSession, day: dt.date) -> board_service.Board:
-        settings = await company_settings.load(db)
-        return board_service.build(await planning.load_day(db, day, local_tz(), settings), _now())
-
     async def _page(self, request: HTMXRequest, db: AsyncSession, day: dt.date, *, message: str | None = None,
-                    status: int = 200, fragment: bool = False) -> Template:
-        board = await self._board(db, day)
-        context = {"board": board, "map": route_map.draw(board), "message": message, "now": _now(),
-                   "clock": board_service.clock, "axis_percent": board_service.axis_percent, "today": _now().astimezone(local_tz()).date(), "dt": dt}
+                    status: int = 200, fragment: bool = False) -> Response:
+        html = await self._board_html(request, db, day, message)
         if fragment or (request.htmx and request.htmx.target == "board"):
-            return Template("board/_board.html", context=context, status_code=status)
-        return Template("board/page.html", context=context, status_code=status)
+            return Response(html, media_type=MediaType.HTML, status_code=status)
+        return Template("board/page.html", context={"board_html": html}, status_code=status)
+
+    async def _board_html(self, request: HTMXRequest, db: AsyncSession, day: dt.date, message: str | None) -> Markup:
+        """The board fragment, reused while nothing on the day changes: every open board refreshes on
+        every change anywhere, and most of those refreshes are of a day that stayed the same.
+
+        Keyed by the minute too, for the SLA texts and passed windows that move with the clock."""
+        now = _now()
+        settings = await company_settings.load(db)
+        key = (str(db.get_bind().url), day, now.replace(second=0, microsecond=0), get_locale(),
+               repr(sorted(settings.values.items())), await planning.day_signature(db, day, local_tz()))
+        if message is None and (html := _RENDERED.get(key)) is not None:
+            return html
+        board = board_service.build(await planning.load_day(db, day, local_tz(), settings), now)
+        context = {"board": board, "map": route_map.draw(board), "message": message, "now": now,
+                   "clock": board_service.clock, "axis_percent": board_service.axis_percent,
+                   "today": now.astimezone(local_tz()).date(), "dt": dt}
+        html = Markup(request.app.template_engine.get_template("board/_board.html").render(**context))  # noqa: S704 - Jinja escaped it
+        if message is None:
+            _RENDERED[key] = html
+            while len(_RENDERED) > RENDERED_KEPT:
+                _RENDERED.popitem(last=False)
+        return html
 
     @get("/", name="board_home")
-    async def page(self, request: HTMXRequest, db_session: AsyncSession, day: str = "") -> Template:
+    async def page(self, request: HTMXRequest, db_session: AsyncSession, day: str = "") -> Response:
         return await self._page(request, db_session, _day(day) if day else _now().astimezone(local_tz()).date())
 
     @post("/{day:str}/optimise", name="board_optimise")

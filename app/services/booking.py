@@ -13,13 +13,13 @@ from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import dispatch
 from app.i18n import gettext as _
-from app.models import DayPlan, PlanStop, Scope, ShiftTemplate, SlotLedger, Status, Technician, Ticket, Urgency, User
+from app.models import DayPlan, PlanStop, Scope, SlotLedger, Status, Ticket, Urgency, User
 from app.services import notices, planning
 from app.services.company_settings import CompanySettings
 from app.services.intake import sla_due
@@ -117,22 +117,10 @@ _DAYS: OrderedDict[tuple, _DayState] = OrderedDict()
 _DAYS_KEPT = 32
 
 
-async def _signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> tuple:
-    start, end = planning.day_bounds(day, tz)
-    tickets = (await db.execute(select(func.count(), func.sum(Ticket.version), func.max(Ticket.updated_at)).where(
-        or_(and_(Ticket.window_start < end, Ticket.window_end > start),
-            and_(Ticket.window_start.is_(None), Ticket.created_at >= start, Ticket.created_at < end))))).one()
-    plan = (await db.execute(select(DayPlan.id, DayPlan.version).where(DayPlan.day == day))).one_or_none()
-    staff = (await db.execute(select(func.count(), func.max(ShiftTemplate.updated_at), func.max(Technician.updated_at))
-                              .select_from(ShiftTemplate).join(Technician, Technician.id == ShiftTemplate.technician_id)
-                              .where(ShiftTemplate.weekday == day.weekday()))).one()
-    return (tuple(tickets), tuple(plan) if plan else None, tuple(staff))
-
-
 async def _day_state(db: AsyncSession, day: dt.date, now: dt.datetime, settings: CompanySettings, tz: ZoneInfo) -> _DayState:
     # Today's problem starts at `now`, so it keys by the minute; later days do not depend on the clock.
     clock = now.replace(second=0, microsecond=0) if day <= now.astimezone(tz).date() else None
-    key = (str(db.get_bind().url), day, clock, repr(sorted(settings.values.items())), await _signature(db, day, tz))
+    key = (str(db.get_bind().url), day, clock, repr(sorted(settings.values.items())), await planning.day_signature(db, day, tz))
     if (state := _DAYS.get(key)) is not None:
         _DAYS.move_to_end(key)
         return state

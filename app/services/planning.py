@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import anyio
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer, joinedload, lazyload
 
@@ -79,6 +79,21 @@ class DayData:
 def day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
     return start, start + dt.timedelta(days=1)
+
+
+async def day_signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> tuple:
+    """What changes whenever anything on the day's board or in its problem changes: the day's tickets
+    (count, version sum, latest change), its plan's version and the weekday's shifts. Cheap enough to
+    ask on every request, so views of the day can be reused until it differs."""
+    start, end = day_bounds(day, tz)
+    tickets = (await db.execute(select(func.count(), func.sum(Ticket.version), func.max(Ticket.updated_at)).where(
+        or_(and_(Ticket.window_start < end, Ticket.window_end > start),
+            and_(Ticket.window_start.is_(None), Ticket.created_at >= start, Ticket.created_at < end))))).one()
+    plan = (await db.execute(select(DayPlan.id, DayPlan.version).where(DayPlan.day == day))).one_or_none()
+    staff = (await db.execute(select(func.count(), func.max(ShiftTemplate.updated_at), func.max(Technician.updated_at))
+                              .select_from(ShiftTemplate).join(Technician, Technician.id == ShiftTemplate.technician_id)
+                              .where(ShiftTemplate.weekday == day.weekday()))).one()
+    return (tuple(tickets), tuple(plan) if plan else None, tuple(staff))
 
 
 async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: CompanySettings) -> DayData:
