@@ -20,12 +20,16 @@ from app.demo.ledger import number_tickets
 from app.demo.places import build_places
 from app.demo.residents import build_residents
 from app.demo.staff import build_staff
+from app.demo.takings import takings
 from app.demo.tickets import DAY, TicketFactory
 from app.models import (
     Building,
     Estate,
     Occupancy,
+    Payment,
+    ReceiptCounter,
     ShiftTemplate,
+    Signoff,
     Technician,
     Ticket,
     TicketCounter,
@@ -97,6 +101,7 @@ async def load_demo(db: AsyncSession, today: dt.date | None = None, seed: int = 
     factory.open_work(OPEN_TODAY, OPEN_TOMORROW)
     factory.demo_resident()
     ticket_rows = number_tickets(factory.drafts, clock)
+    takings_rows = takings(ticket_rows, clock, {t.id: t.user_id for t in staff.technicians}, seed)
 
     setup = clock.setup_time
     await _bulk(db, Trade, staff.trade_rows, setup)
@@ -110,6 +115,9 @@ async def load_demo(db: AsyncSession, today: dt.date | None = None, seed: int = 
     await _bulk(db, Ticket, ticket_rows.tickets)
     await _bulk(db, TicketEvent, ticket_rows.events)
     await _bulk(db, TicketCounter, ticket_rows.counters)
+    await _bulk(db, Signoff, takings_rows.signoffs)
+    await _bulk(db, Payment, takings_rows.payments)
+    await _bulk(db, ReceiptCounter, takings_rows.counters, setup)
     await _move_sequences_past_ids(db, [Trade, User, Estate, Building, Unit, Occupancy, Technician,
                                         ShiftTemplate, Ticket, TicketEvent, TicketCounter])
     await db.flush()
