@@ -251,13 +251,27 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
         assert login.status_code == 200, login.text[:300]
         for _ in range(3):
             client.get(f"/board?day={day}")
+        # Changed: before each request one of the day's tickets changes (as a technician's tap or a
+        # new booking would), so the board is read and rendered afresh every time.
+        import sqlite3
+
+        writer = sqlite3.connect(scratch / "baoxiu.db", isolation_level=None)
+        day_ticket = writer.execute("SELECT id FROM tickets WHERE number LIKE ? LIMIT 1", (f"BB{day:%Y%m%d}-%",)).fetchone()[0]
         cpu_before = server_cpu_s(server.pid)
         for _ in range(args.requests):
+            writer.execute("UPDATE tickets SET version = version + 1 WHERE id = ?", (day_ticket,))
             t0 = time.perf_counter()
             page = client.get(f"/board?day={day}")
             times_ms.append((time.perf_counter() - t0) * 1000)
             assert page.status_code == 200, page.text[:300]
         cpu_ms = (server_cpu_s(server.pid) - cpu_before) * 1000 / args.requests
+        writer.close()
+        # Unchanged: other dispatchers' boards refreshing a day nobody touched since.
+        same_ms = []
+        for _ in range(args.requests):
+            t0 = time.perf_counter()
+            client.get(f"/board?day={day}")
+            same_ms.append((time.perf_counter() - t0) * 1000)
         lanes = page.text.count('data-testid="lane"')
         blocks = page.text.count('data-testid="block-')
     finally:
@@ -323,9 +337,12 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
         emergency_text = f"NOT served: {reason}"
 
     rows = [
-        ("Board GET /board, median (server time)", f"{board_median:.1f} ms", f"< {BOARD_TARGET_MS:.0f} ms", board_median < BOARD_TARGET_MS),
-        ("Board GET /board, p95", f"{board_p95:.1f} ms", "", None),
-        ("Board server CPU per request", f"{cpu_ms:.1f} ms", "", None),
+        ("Board GET /board after a change, median", f"{board_median:.1f} ms", f"< {BOARD_TARGET_MS:.0f} ms", board_median < BOARD_TARGET_MS),
+        ("Board GET /board after a change, p95", f"{board_p95:.1f} ms", "", None),
+        ("Board after a change, server CPU per request", f"{cpu_ms:.1f} ms", "", None),
+        ("Board GET /board, day unchanged, median", f"{statistics.median(same_ms):.1f} ms", f"< {BOARD_TARGET_MS:.0f} ms",
+         statistics.median(same_ms) < BOARD_TARGET_MS),
+        ("Board GET /board, day unchanged, p95", f"{percentile(same_ms, 0.95):.1f} ms", "", None),
         ("Emergency re-plan wall (load+build+solve)", f"{result['wall_s']:.2f} s", f"< {REPLAN_TARGET_S:.0f} s",
          result["wall_s"] < REPLAN_TARGET_S and plan_ok),
         ("  of which load_day + build_problem", f"{result['load_build_s']:.2f} s", "", None),
