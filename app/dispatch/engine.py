@@ -10,29 +10,33 @@ import time
 from dataclasses import replace
 
 from . import diagnose
+from .construct import Insertions, improve, regret_plan
 from .problem import Plan, Problem, Route, Unassigned
 from .schedule import Timetable
 from .travel import TravelProvider, travel_matrix
 
 SEARCH_MARGIN_S = 0.6  # left after the search for re-timing, the fill pass and reasons
-# on days that weigh priorities the fill pass earns more than the search's last seconds
-# (day-300-s2: +40 weight in 1.6 s after an 8 s search)
-FILL_SHARE = 0.18
+# the fill pass after the ruin-and-recreate search seldom finds anything left to do in more
+FILL_SHARE = 0.08
 FINISH_MARGIN_S = 0.15  # the fill pass stops this long before the time limit
+# share of a search's time for construct.improve; OR-Tools' guided local search polishes the rest
+# (gen_day seeds 1-5: 0.9 travelled 1-10 % less than 0.6 for the same weight)
+LNS_SHARE = 0.9
 
 
 def _searches(problem: Problem):
-    """Two searches, one per core, set apart so they explore differently: ILS with SISR ruin
-    (SOLVER-NOTES.md). Measured here (bench/RESULTS.md): on realistic days a parallel-cheapest-
-    insertion start served more weight with far less travel than a local-cheapest one (day-300-s2:
-    10,485 / 143k s against 10,450 / 199k s); on the travel-only benchmarks local cheapest insertion
-    with automatic and with hot annealing temperatures did better (RC1_2_1: 36.9k against 38.0k)."""
+    """Two searches, one per core, set apart so they explore differently. Travel-only benchmarks: ILS
+    with SISR ruin (SOLVER-NOTES.md), local cheapest insertion with automatic and with hot annealing
+    temperatures (RC1_2_1: 36.9k against 38.0k for other starts). Days that weigh priorities: regret
+    insertion and ruin-and-recreate in Python (construct.py), two chains with different seeds and
+    ruins, then guided local search; on gen_day seeds 1-5 they served more weight than OR-Tools' ILS
+    from parallel cheapest insertion (bench/RESULTS.md, 2026-11-23 07:xx)."""
     from .solver import Search
 
     if problem.objective == "travel":
         return [Search(), Search(temperatures=(1000.0, 10.0), ruin_visits=12)]
-    return [Search(first_solution="PARALLEL_CHEAPEST_INSERTION"),
-            Search(first_solution="PARALLEL_CHEAPEST_INSERTION", ruin_visits=6)]
+    return [Search(regret_start=True, method="gls"),
+            Search(regret_start=True, method="gls", lns_seed=2, lns_focus=0.2)]
 
 
 def penalty_unit(problem: Problem, matrix) -> int:
@@ -62,8 +66,28 @@ def eligibility(problem: Problem, matrix) -> dict[str, list[int]]:
 def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, warm):
     from . import solver
 
+    began = time.monotonic()
+    if search.regret_start and not warm:
+        table = Timetable(problem, matrix)
+        routes = regret_plan(table, eligible, deadline=began + seconds / 2)
+        routes = improve(table, routes, eligible, began + LNS_SHARE * seconds, search.lns_seed, search.lns_focus)
+        warm = {r.technician: r.job_ids for r in routes}
     model = solver.build(problem, matrix, eligible, unit, balance_weight)
-    return solver.run(model, search, seconds, warm)
+    outcome = solver.run(model, search, seconds - (time.monotonic() - began), warm)
+    if outcome is None and search.regret_start and warm:
+        outcome = _python_outcome(table, routes, eligible, unit)
+    return outcome
+
+
+def _python_outcome(table: Timetable, routes: list[Route], eligible, unit: int):
+    """The ruin-and-recreate plan when no time was left for OR-Tools to answer, priced like its objective."""
+    from .solver import Outcome
+
+    served = {s.job for r in routes for s in r.stops}
+    dropped = sum(table.jobs[j].weight for j in eligible if j not in served)
+    cost = sum(table.travel(table.techs[r.technician], r.job_ids) + table.response_cost(r) for r in routes)
+    return Outcome({r.technician: r.job_ids for r in routes}, {r.technician: [s.start for s in r.stops] for r in routes},
+                   {r.technician: [b.start for b in r.breaks] for r in routes}, dropped * unit + cost)
 
 
 _POOL_CONTEXT = None
@@ -152,16 +176,17 @@ def fill(table: Timetable, routes: list[Route], eligible: dict[str, list[int]], 
     move one served job to another technician to make room, else take the place of a served job of
     lower priority (which then tries again). The search seldom makes such two-job moves itself."""
     problem = table.problem
+    ins = Insertions(table)
     by_tech = {r.technician: r for r in routes}
     served = {s.job for r in routes for s in r.stops}
     waiting = sorted((j for j in problem.jobs if j.id not in served and j.id in eligible), key=lambda j: -j.weight)
     while waiting and time.monotonic() < deadline:
         job = waiting.pop(0)
         candidates = [problem.technicians[v].id for v in eligible[job.id]]
-        found = best_insertion(table, by_tech, candidates, job.id)
-        changed = [found] if found else _best_ejection(table, by_tech, candidates, job.id, eligible, deadline)
+        found = _cheapest(ins, by_tech, candidates, job.id)
+        changed = [found[1]] if found else _best_ejection(ins, by_tech, candidates, job.id, eligible, deadline)
         if not changed:
-            found, evicted = _best_swap(table, by_tech, candidates, job)
+            found, evicted = _best_swap(ins, by_tech, candidates, job)
             if found is None:
                 continue
             changed = [found]
@@ -176,34 +201,52 @@ def _movable(job) -> bool:
     return not job.pinned_to and job.fixed_start is None
 
 
-def _best_ejection(table: Timetable, by_tech: dict[str, Route], candidates: list[str], job_id: str,
+def _into(ins: Insertions, tech_id: str, route: Route | None, job_id: str):
+    """(cost, route) of the cheapest feasible insertion of ``job_id`` into one route, or None."""
+    tech = ins.table.techs[tech_id]
+    route = route or Route(tech_id)
+    return ins.best(tech, route, ins.latest_starts(tech, route), job_id)
+
+
+def _cheapest(ins: Insertions, by_tech: dict[str, Route], candidates: list[str], job_id: str):
+    best = None
+    for tech_id in candidates:
+        found = _into(ins, tech_id, by_tech.get(tech_id), job_id)
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+    return best
+
+
+def _without(table: Timetable, route: Route, k: int) -> Route:
+    return table.retime(route.technician, route.job_ids[:k] + route.job_ids[k + 1:])
+
+
+def _best_ejection(ins: Insertions, by_tech: dict[str, Route], candidates: list[str], job_id: str,
                    eligible: dict[str, list[int]], deadline: float) -> list[Route] | None:
     """Room for ``job_id`` on one route by moving one of its jobs to another technician: the two
     changed routes, cheapest in travel, or None."""
-    problem = table.problem
+    table = ins.table
+    techs = table.problem.technicians
     best, best_cost = None, None
     for tech_id in candidates:
         route = by_tech.get(tech_id)
         if route is None:
             continue
-        before = table.travel(table.techs[tech_id], route.job_ids)
         for k, stop in enumerate(route.stops):
             if not _movable(table.jobs[stop.job]) or time.monotonic() > deadline:
                 continue
-            rest = route.job_ids[:k] + route.job_ids[k + 1:]
-            here = best_insertion(table, {tech_id: Route(tech_id, table.retime(tech_id, rest).stops)}, [tech_id], job_id)
+            rest = _without(table, route, k)
+            here = _into(ins, tech_id, rest, job_id)
             if here is None:
                 continue
-            others = [problem.technicians[v].id for v in eligible[stop.job] if problem.technicians[v].id != tech_id]
-            there = best_insertion(table, by_tech, others, stop.job)
+            others = [techs[v].id for v in eligible[stop.job] if techs[v].id != tech_id]
+            there = _cheapest(ins, by_tech, others, stop.job)
             if there is None:
                 continue
-            old = by_tech.get(there.technician)
-            cost = (table.travel(table.techs[tech_id], here.job_ids) - before
-                    + table.travel(table.techs[there.technician], there.job_ids)
-                    - table.travel(table.techs[there.technician], old.job_ids if old else []))
+            removed = table.travel(table.techs[tech_id], route.job_ids) - table.travel(table.techs[tech_id], rest.job_ids)
+            cost = here[0] + there[0] - removed
             if best_cost is None or cost < best_cost:
-                best, best_cost = [here, there], cost
+                best, best_cost = [here[1], there[1]], cost
     return best
 
 
@@ -226,7 +269,8 @@ def best_insertion(table: Timetable, by_tech: dict[str, Route], candidates: list
     return best
 
 
-def _best_swap(table: Timetable, by_tech: dict[str, Route], candidates: list[str], job):
+def _best_swap(ins: Insertions, by_tech: dict[str, Route], candidates: list[str], job):
+    table = ins.table
     best, evicted, best_gain = None, None, None
     for tech_id in candidates:
         route = by_tech.get(tech_id)
@@ -236,13 +280,12 @@ def _best_swap(table: Timetable, by_tech: dict[str, Route], candidates: list[str
             other = table.jobs[stop.job]
             if other.weight >= job.weight or not _movable(other):
                 continue
-            rest = route.job_ids[:k] + route.job_ids[k + 1:]
-            trial = best_insertion(table, {tech_id: Route(tech_id, table.retime(tech_id, rest).stops)}, [tech_id], job.id)
-            if trial is None:
+            found = _into(ins, tech_id, _without(table, route, k), job.id)
+            if found is None:
                 continue
-            gain = (job.weight - other.weight, -table.travel(table.techs[tech_id], trial.job_ids))
+            gain = (job.weight - other.weight, -table.travel(table.techs[tech_id], found[1].job_ids))
             if best_gain is None or gain > best_gain:
-                best, evicted, best_gain = trial, other, gain
+                best, evicted, best_gain = found[1], other, gain
     return best, evicted
 
 

@@ -30,6 +30,9 @@ class Search:
     lean: bool = True  # switch off operators that measured as wasted time here
     gls_lambda: float = 0.1
     sort_by_penalty: bool = True  # insert high-priority jobs first when (re)creating
+    regret_start: bool = False  # start from construct.regret_plan + construct.improve, not OR-Tools' own
+    lns_seed: int = 1
+    lns_focus: float = 0.5  # share of construct.improve's ruins that make room for a left-out job
 
 
 @dataclass

@@ -1,0 +1,198 @@
+"""A first plan by regret insertion, in plain Python, for a search to start from.
+
+OR-Tools' own first solutions left normal jobs out where VROOM served them, and its search with
+breaks seldom swaps them back in (SOLVER-NOTES.md); warm-started from VROOM's plan the same model
+kept VROOM's weight. This builds a plan the way VROOM starts: all routes at once, higher priorities
+first, and within a priority the job that loses most if it waits (regret) goes in first.
+"""
+from __future__ import annotations
+
+import random
+import time
+
+from .problem import Route
+from .schedule import Timetable
+
+NO_SECOND = 10**9  # regret of a job only one route can still take: insert it before it loses that one
+
+
+class Insertions:
+    """Cheapest feasible insertion of a job into a route. A relaxation that ignores breaks (the
+    latest start of each stop that keeps the rest of the route in its windows and shift) rejects
+    most positions before the exact re-timing confirms the cheapest remaining one."""
+
+    def __init__(self, table: Timetable):
+        self.table = table
+        self.tt = table.tt
+        self.loc = table.loc
+        self.job_loc = {jid: table.loc[j.location] for jid, j in table.jobs.items()}
+        self.last_close = {jid: max((c for _, c in j.windows), default=None) for jid, j in table.jobs.items()}
+
+    def latest_starts(self, tech, route: Route) -> list[int]:
+        """Per stop, the latest start after which the rest of the route cannot be kept (no breaks)."""
+        tt, jobs = self.tt, self.table.jobs
+        stops = route.stops
+        latest = [0] * len(stops)
+        nxt_loc, nxt_latest = self.loc[tech.end], tech.shift.end
+        for k in range(len(stops) - 1, -1, -1):
+            job = jobs[stops[k].job]
+            here = self.job_loc[job.id]
+            bound = nxt_latest - tt[here][nxt_loc] - job.service
+            close = job.fixed_start if job.fixed_start is not None else self.last_close[job.id]
+            if close is not None:
+                bound = min(bound, close)
+            latest[k] = bound
+            nxt_loc, nxt_latest = here, bound
+        return latest
+
+    def best(self, tech, route: Route, latest: list[int], job_id: str):
+        """(cost, retimed route) of the cheapest feasible insertion, or None. Cost: extra travel
+        plus the job's own response cost."""
+        table, tt = self.table, self.tt
+        job = table.jobs[job_id]
+        at = self.job_loc[job_id]
+        stops = route.stops
+        prev_loc, prev_end = self.loc[tech.start], tech.shift.start
+        windows = job.windows_within(tech.shift)
+        first_open = windows[0][0]
+        close = job.fixed_start if job.fixed_start is not None else windows[-1][1]
+        end_loc = self.loc[tech.end]
+        candidates = []
+        for k in range(len(stops) + 1):
+            arrival = prev_end + tt[prev_loc][at]
+            if arrival > close:
+                break  # later positions only arrive later
+            start = max(arrival, job.fixed_start if job.fixed_start is not None else first_open)
+            done = start + job.service
+            if k < len(stops):
+                nxt_loc = self.job_loc[stops[k].job]
+                ok = done + tt[at][nxt_loc] <= latest[k]
+            else:
+                nxt_loc = end_loc
+                ok = done + tt[at][end_loc] <= tech.shift.end
+            if ok:
+                candidates.append((tt[prev_loc][at] + tt[at][nxt_loc] - tt[prev_loc][nxt_loc], k))
+            if k < len(stops):
+                prev_loc, prev_end = nxt_loc, stops[k].end
+        if not candidates:
+            return None
+        candidates.sort()
+        per_s = table.problem.response_cost_per_s(job)
+        ids = route.job_ids
+        for delta, k in candidates:
+            trial = table.retime(tech.id, [*ids[:k], job_id, *ids[k:]])
+            if not trial.violations:
+                if per_s:
+                    delta += per_s * max(0, trial.stops[k].start - first_open)
+                return delta, trial
+        return None
+
+
+def regret_plan(table: Timetable, eligible: dict[str, list[int]], deadline: float = float("inf")) -> list[Route]:
+    """Routes holding as much priority weight as regret insertion finds before ``deadline``."""
+    routes = {t.id: Route(t.id) for t in table.problem.technicians}
+    _recreate(Insertions(table), routes, list(eligible), eligible, deadline)
+    return [r for r in routes.values() if r.stops]
+
+
+def _recreate(ins: Insertions, routes: dict[str, Route], waiting: list[str], eligible: dict[str, list[int]],
+              deadline: float) -> None:
+    """Insert ``waiting`` jobs into ``routes`` (changed in place) by regret, higher priorities first."""
+    table = ins.table
+    techs = table.problem.technicians
+    latest = {tech_id: ins.latest_starts(table.techs[tech_id], r) for tech_id, r in routes.items()}
+    by_tech: dict[str, list[str]] = {t.id: [] for t in techs}
+    # job -> tech -> (cost, route) for every tech that can still take it
+    options: dict[str, dict[str, tuple]] = {}
+    for job_id in waiting:
+        found = {}
+        for v in eligible[job_id]:
+            tech = techs[v]
+            by_tech[tech.id].append(job_id)
+            best = ins.best(tech, routes[tech.id], latest[tech.id], job_id)
+            if best is not None:
+                found[tech.id] = best
+        options[job_id] = found
+    jobs = table.jobs
+    while options and time.monotonic() < deadline:
+        pick, pick_key = None, None
+        for job_id, found in options.items():
+            if not found:
+                continue
+            costs = sorted(c for c, _ in found.values())
+            # regret-2; regret-1 (cheapest first), -3 and -4 served less weight on gen_day seeds 1-5
+            regret = costs[1] - costs[0] if len(costs) > 1 else NO_SECOND
+            job = jobs[job_id]
+            key = (bool(job.pinned_to), job.weight, regret, -costs[0])
+            if pick_key is None or key > pick_key:
+                pick, pick_key = job_id, key
+        if pick is None:
+            break
+        tech_id, (_, route) = min(options.pop(pick).items(), key=lambda kv: kv[1][0])
+        tech = table.techs[tech_id]
+        routes[tech_id] = route
+        latest[tech_id] = ins.latest_starts(tech, route)
+        for job_id in by_tech[tech_id]:
+            found = options.get(job_id)
+            if found is None:
+                continue
+            best = ins.best(tech, route, latest[tech_id], job_id)
+            if best is None:
+                found.pop(tech_id, None)
+            else:
+                found[tech_id] = best
+
+
+def _score(table: Timetable, routes: dict[str, Route]) -> tuple[int, int]:
+    """(served weight, -(travel + response cost)): FORMAT.md's objective, larger is better."""
+    weight = sum(table.jobs[s.job].weight for r in routes.values() for s in r.stops)
+    cost = sum(table.travel(table.techs[t], r.job_ids) + table.response_cost(r) for t, r in routes.items() if r.stops)
+    return weight, -cost
+
+
+def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]], deadline: float,
+            seed: int = 1, focus: float = 0.5) -> list[Route]:
+    """Ruin and recreate until ``deadline``: take out the jobs nearest a seed job and insert them and
+    every waiting job again by regret; keep the result when it serves more weight, or as much for no
+    more cost. With probability ``focus`` the seed is a job the plan leaves out and the jobs taken
+    out are those of its trade's technicians nearest it in place and time, to make room for it."""
+    rng = random.Random(seed)
+    ins = Insertions(table)
+    tt, job_loc, jobs = table.tt, ins.job_loc, table.jobs
+    current = {t.id: Route(t.id) for t in table.problem.technicians}
+    current.update({r.technician: r for r in routes})
+    score = _score(table, current)
+    ids = [j for j in eligible if _movable(jobs[j])]
+    techs = table.problem.technicians
+    while ids and time.monotonic() < deadline:
+        served = {s.job: (t, s.start) for t, r in current.items() for s in r.stops}
+        left_out = [j for j in ids if j not in served]
+        here_row = None
+        if left_out and rng.random() < focus:
+            # room for a left-out job can only come from technicians of its trade around its window
+            centre = rng.choice(left_out)
+            able = {techs[v].id for v in eligible[centre]}
+            when = jobs[centre].windows_within(table.techs[next(iter(able))].shift)[0][0]
+            here_row = tt[job_loc[centre]]
+            pool = [j for j, (t, _) in served.items() if t in able and _movable(jobs[j])]
+            near = sorted(pool, key=lambda j: here_row[job_loc[j]] + abs(served[j][1] - when))
+        else:
+            centre = rng.choice(ids)
+            here_row = tt[job_loc[centre]]
+            near = sorted((j for j in served if _movable(jobs[j])), key=lambda j: here_row[job_loc[j]])
+        removed = set(near[: rng.randint(4, 14)])
+        trial = dict(current)
+        for tech_id in {served[j][0] for j in removed}:
+            trial[tech_id] = table.retime(tech_id, [j for j in current[tech_id].job_ids if j not in removed])
+        waiting = [j for j in eligible if j not in served or j in removed]
+        _recreate(ins, trial, waiting, eligible, deadline)
+        if time.monotonic() >= deadline:
+            break
+        new = _score(table, trial)
+        if new >= score:
+            current, score = trial, new
+    return [r for r in current.values() if r.stops]
+
+
+def _movable(job) -> bool:
+    return not job.pinned_to and job.fixed_start is None
