@@ -51,6 +51,8 @@ def after_ticket_saved(app: Litestar, ticket: Ticket) -> BackgroundTask:
 
     async def run() -> None:
         if urgent_today:
+            # Boards show the emergency in the queue at once; the re-plan then says who goes.
+            await publish(app, "ticket")
             from zoneinfo import ZoneInfo
 
             zone = ZoneInfo(tz)

@@ -164,6 +164,9 @@ class BoardController(Controller):
     async def events(self, channels: ChannelsPlugin) -> ServerSentEvent:
         async def stream():  # noqa: ANN202
             async with channels.start_subscription([BOARD_CHANNEL]) as subscriber:
+                # Subscribed now: the board fetches itself once, so nothing saved while it was
+                # connecting (or reconnecting after a network blip) is missed.
+                yield ServerSentEventMessage(event="ready", data="subscribed")
                 async for message in subscriber.iter_events():
                     yield ServerSentEventMessage(event="changed", data=message.decode() if isinstance(message, bytes) else str(message))
 
