@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal, not_, or_, select, union_all
+from sqlalchemy import String, and_, case, cast, func, literal, not_, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -63,10 +63,6 @@ class Facts:
     warranty: int = 0
     revenue: float = 0
 
-    def add(self, values: Sequence[float]) -> None:
-        for name, value in zip(FACT_FIELDS, values, strict=True):
-            setattr(self, name, getattr(self, name) + (value or 0))
-
     @staticmethod
     def _ratio(part: float, whole: float, scale: float = 1) -> float | None:
         return part / whole * scale if whole else None
@@ -104,9 +100,7 @@ FACT_FIELDS = tuple(f.name for f in fields(Facts))
 
 
 def _facts(values: Sequence[float]) -> Facts:
-    facts = Facts()
-    facts.add(values)
-    return facts
+    return Facts(*(value or 0 for value in values))
 
 
 @dataclass
@@ -256,17 +250,21 @@ GROUPINGS = {**DIMENSIONS, "technician": Ticket.technician_id}
 
 
 def _facts_query(start: dt.datetime, end: dt.datetime, offset_s: int):  # noqa: ANN202
-    """The Facts summed per (trade, estate, channel, urgency) and per technician in one statement, so
-    the per-ticket summary (the costly part, over every event) is computed once. The few hundred
-    combinations are added up into the four tables in Python."""
+    """The Facts summed for the whole month and per trade, estate, channel, urgency and technician in
+    one statement: the per-ticket summary (the costly part, over every event) is computed once, and
+    each grouping is summed in the database, so only a few dozen rows come back."""
     month_tickets = _month_tickets(start, end, offset_s)
-    columns = [month_tickets.c[column.key] for column in GROUPINGS.values()]
-    dimensions, technician = columns[:-1], columns[-1]
     sums = [func.coalesce(func.sum(month_tickets.c[name]), 0) for name in FACT_FIELDS]
-    return union_all(
-        select(literal("dimensions"), *columns, *sums).group_by(*dimensions),
-        select(literal("technician"), *columns, *sums).group_by(technician),
-    )
+    # Keys travel as text, one column for every grouping (a UNION needs one type per column).
+    total = select(literal("total"), cast(literal(None), String), *sums)
+    per_grouping = [select(literal(name), cast(month_tickets.c[column.key], String), *sums).group_by(month_tickets.c[column.key])
+                    for name, column in GROUPINGS.items()]
+    return union_all(total, *per_grouping)
+
+
+# Each grouping's key back from text: enums are stored by name, ids as numbers.
+KEY_TYPES = {"trade": str, "estate": int, "channel": lambda name: Channel[name], "urgency": lambda name: Urgency[name],
+             "technician": int}
 
 
 def month_bounds(first_day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -280,16 +278,11 @@ async def month_stats(db: AsyncSession, first_day: dt.date, tz: ZoneInfo, now: d
     offset_s = int(dt.datetime.combine(first_day, dt.time(), tzinfo=tz).utcoffset().total_seconds())
     total = Facts()
     groups: dict[str, dict] = {grouping: {} for grouping in GROUPINGS}
-    width = len(DIMENSIONS)
-    for row in await db.execute(_facts_query(start, end, offset_s)):
-        grouping, keys, technician_id, values = row[0], row[1:width + 1], row[width + 1], row[width + 2:]
-        if grouping == "technician":
-            if technician_id is not None:
-                groups["technician"][technician_id] = _facts(values)
-            continue
-        total.add(values)
-        for name, key in zip(DIMENSIONS, keys, strict=True):
-            groups[name].setdefault(key, Facts()).add(values)
+    for grouping, key, *values in await db.execute(_facts_query(start, end, offset_s)):
+        if grouping == "total":
+            total = _facts(values)
+        elif grouping != "technician" or key is not None:
+            groups[grouping][None if key is None else KEY_TYPES[grouping](key)] = _facts(values)
     by_trade_code, by_estate_id, by_channel, by_urgency, by_technician_id = groups.values()
 
     trades = list(await db.scalars(select(Trade).order_by(Trade.sort_order, Trade.code)))
