@@ -243,9 +243,9 @@ class AdminController(Controller):
 
 # Settings shown as JSON text: structured lists an admin edits rarely.
 JSON_SETTINGS = ("slot_template", "fee_schedule", "materials_catalogue", "approval_thresholds", "emergency_keywords", "urgent_keywords", "trade_keywords")
-NUMBER_SETTINGS = ("accept_timeout_minutes", "late_notice_minutes", "slot_days_ahead",
+NUMBER_SETTINGS = ("accept_timeout_minutes", "late_notice_minutes", "late_flag_minutes", "slot_days_ahead",
                    "return_visit_sample_percent", "return_visit_max_attempts", "repeat_window_days")
-MAP_SETTINGS = ("sla_minutes", "warranty_months", "return_visit_hours")
+MAP_SETTINGS = ("sla_minutes", "warranty_months", "return_visit_hours", "coordination_slips")
 
 
 def _settings_context(values: dict, errors: dict, saved: bool, raw: dict | None = None) -> dict:

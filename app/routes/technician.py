@@ -182,7 +182,7 @@ class TechnicianController(Controller):
     async def _pause_page(self, request: Request, db: AsyncSession, number: str, *, form: dict | None = None,
                           errors: dict | None = None, message: str | None = None, status: int = 200) -> Template:
         _technician, ticket = await self._job(request, db, number)
-        latest = coordination.working_deadline(_now(), coordination.INSPECTION_WITHIN_HOURS, local_tz())
+        latest = coordination.inspection_deadline(_now(), local_tz(), await coordination.rules(db))
         return Template("tech/pause.html", status_code=status, context={
             "t": ticket, "form": form or {}, "errors": errors or {}, "message": message, "latest": latest,
             "now": _now(), "new_key": new_key,

@@ -161,7 +161,7 @@ def build(data: DayData, now: dt.datetime) -> Board:
                 continue  # closed or cancelled since the plan was made, or technician off today
             placed.add(ticket.id)
             row.blocks.append(Block(ticket, stop.sequence, stop.arrival_s, stop.start_s, stop.end_s, stop.travel_s,
-                                    stop.pinned, list(stop.violations or []), late_unannounced(ticket, now)))
+                                    stop.pinned, list(stop.violations or []), late_unannounced(ticket, now, data.late_flag)))
         for slot in data.plan.breaks:
             if slot.technician_id in rows:
                 rows[slot.technician_id].breaks.append(slot)

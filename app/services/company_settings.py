@@ -20,6 +20,12 @@ DEFAULTS: dict[str, Any] = {
     "sla_minutes": {"emergency": 10, "urgent": 30, "normal": 15, "planned": 3 * 24 * 60},
     "accept_timeout_minutes": 10,
     "late_notice_minutes": 30,
+    # An arrival this long after the window, with no word to the resident, is flagged on the board.
+    "late_flag_minutes": 30,
+    # Coordination slips (协调单): inspection within half a working day, follow-up and resident
+    # update intervals, and the window in which two failed agreements call for a joint visit.
+    "coordination_slips": {"inspection_within_hours": 4, "follow_up_days": 3, "resident_update_days": 5,
+                           "failure_window_days": 7, "work_start_hour": 8, "work_end_hour": 18},
     "slot_template": [["08:00", "10:00"], ["10:00", "12:00"], ["13:00", "15:00"],
                       ["15:00", "17:00"], ["17:00", "19:00"], ["19:00", "21:00"]],
     "slot_days_ahead": 7,
@@ -120,18 +126,20 @@ def validate(key: str, value: Any) -> Any:
         raise ValueError(f"{key}: expected a {type(default).__name__}")
     if key in PRICE_LISTS:
         _check_price_list(key, value)
-    if key in {"sla_minutes", "warranty_months", "return_visit_hours"}:
+    if key in {"sla_minutes", "warranty_months", "return_visit_hours", "coordination_slips"}:
         missing = set(default) - set(value)
         if missing:
             raise ValueError(f"{key}: missing {', '.join(sorted(missing))}")
         for name, minutes in value.items():
             if not isinstance(minutes, int) or minutes <= 0:
                 raise ValueError(f"{key}.{name}: must be a positive whole number")
+    if key == "coordination_slips" and not value["work_start_hour"] < value["work_end_hour"] <= 24:
+        raise ValueError(f"{key}.work_end_hour: must be after the start and at most 24")
     return value
 
 
 # Numbers with a meaningful range beyond "not negative": (lowest, highest).
-NUMBER_RANGES = {"return_visit_sample_percent": (0, 100), "return_visit_max_attempts": (1, 10), "repeat_window_days": (1, 365)}
+NUMBER_RANGES = {"late_flag_minutes": (1, 24 * 60), "return_visit_sample_percent": (0, 100), "return_visit_max_attempts": (1, 10), "repeat_window_days": (1, 365)}
 PRICE_LISTS = frozenset({"fee_schedule", "materials_catalogue"})
 PRICE_FIELDS = ("code", "name_zh", "name_en", "unit", "price")
 

@@ -2,7 +2,7 @@
 
 The technician books an inspection within half a working day; the desk follows up at least every
 3 days and updates the resident at least every 5; two failed agreements within a week call for a
-joint visit (DOMAIN.md).
+joint visit (DOMAIN.md). The figures are the company's (`coordination_slips` in the settings).
 """
 
 from __future__ import annotations
@@ -17,33 +17,32 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.i18n import gettext as _
 from app.labels import SLIP_REASONS
 from app.models import CoordinationSlip, Status, Ticket, User
-from app.services import notices
+from app.services import company_settings, notices
 from app.services.validation import Checker, FormErrors
 from app.services.workflow import TransitionError, record, transition
 from app.web import localtime
 
-FOLLOW_UP_EVERY = dt.timedelta(days=3)
-UPDATE_EVERY = dt.timedelta(days=5)
-FAILURE_WINDOW = dt.timedelta(days=7)
-INSPECTION_WITHIN_HOURS = 4  # half a working day
-# The working day an inspection is counted in (local time).
-WORK_START, WORK_END = dt.time(8, 0), dt.time(18, 0)
 ACTIONS = ("followed_up", "resident_updated", "failed")
 
 
-def working_deadline(start: dt.datetime, hours: float, tz: ZoneInfo) -> dt.datetime:
-    """`hours` of working time from `start`, skipping the nights."""
+async def rules(db: AsyncSession) -> dict[str, int]:
+    return (await company_settings.load(db))["coordination_slips"]
+
+
+def working_deadline(start: dt.datetime, hours: float, tz: ZoneInfo, rule: dict[str, int]) -> dt.datetime:
+    """`hours` of working time from `start`, skipping the nights (the working day from the settings)."""
     local = start.astimezone(tz)
     left = dt.timedelta(hours=hours)
+    work_start, work_end = rule["work_start_hour"], rule["work_end_hour"]
     while True:
-        day_start = dt.datetime.combine(local.date(), WORK_START, tz)
-        day_end = dt.datetime.combine(local.date(), WORK_END, tz)
+        day_start = dt.datetime.combine(local.date(), dt.time(), tz) + dt.timedelta(hours=work_start)
+        day_end = dt.datetime.combine(local.date(), dt.time(), tz) + dt.timedelta(hours=work_end)
         local = max(local, day_start)
         if local < day_end:
             if local + left <= day_end:
                 return (local + left).astimezone(dt.timezone.utc)
             left -= day_end - local
-        local = dt.datetime.combine(local.date() + dt.timedelta(days=1), WORK_START, tz)
+        local = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tz) + dt.timedelta(hours=work_start)
 
 
 async def open_slip(db: AsyncSession, ticket: Ticket, form: dict, actor: User, now: dt.datetime, tz: ZoneInfo) -> CoordinationSlip:
@@ -54,7 +53,7 @@ async def open_slip(db: AsyncSession, ticket: Ticket, form: dict, actor: User, n
     if reason not in SLIP_REASONS:
         check.fail("reason", _("Choose what the work is waiting for."))
     note = check.text("note", required=False, max_len=300)
-    inspection = _inspection(check, form.get("inspection_at", ""), now, tz)
+    inspection = _inspection(check, form.get("inspection_at", ""), now, tz, await rules(db))
     check.raise_if_errors()
     transition(db, ticket, Status.PAUSED, actor, at=now, note=note, data={"reason": reason, "tap": form.get("tap", "")})
     slip = CoordinationSlip(ticket_id=ticket.id, reason=reason, note=note, opened_by_id=actor.id, opened_at=now,
@@ -65,13 +64,17 @@ async def open_slip(db: AsyncSession, ticket: Ticket, form: dict, actor: User, n
     return slip
 
 
-def _inspection(check: Checker, raw: str, now: dt.datetime, tz: ZoneInfo) -> dt.datetime | None:
+def inspection_deadline(now: dt.datetime, tz: ZoneInfo, rule: dict[str, int]) -> dt.datetime:
+    return working_deadline(now, rule["inspection_within_hours"], tz, rule)
+
+
+def _inspection(check: Checker, raw: str, now: dt.datetime, tz: ZoneInfo, rule: dict[str, int]) -> dt.datetime | None:
     try:
         at = dt.datetime.fromisoformat(raw.strip()).replace(tzinfo=tz).astimezone(dt.timezone.utc)
     except ValueError:
         check.fail("inspection_at", _("Enter the inspection date and time."))
         return None
-    latest = working_deadline(now, INSPECTION_WITHIN_HOURS, tz)
+    latest = inspection_deadline(now, tz, rule)
     if at < now - dt.timedelta(minutes=5) or at > latest:
         check.fail("inspection_at", _("Book the inspection within half a working day: by %(at)s.", at=localtime(latest, "%m-%d %H:%M")))
     return at
@@ -101,14 +104,15 @@ class SlipRow:
         return self.update_due_at <= self.now
 
 
-def row(slip: CoordinationSlip, ticket: Ticket, now: dt.datetime) -> SlipRow:
-    return SlipRow(slip, ticket, (slip.followed_up_at or slip.opened_at) + FOLLOW_UP_EVERY,
-                   (slip.resident_updated_at or slip.opened_at) + UPDATE_EVERY, now)
+def row(slip: CoordinationSlip, ticket: Ticket, now: dt.datetime, rule: dict[str, int]) -> SlipRow:
+    return SlipRow(slip, ticket, (slip.followed_up_at or slip.opened_at) + dt.timedelta(days=rule["follow_up_days"]),
+                   (slip.resident_updated_at or slip.opened_at) + dt.timedelta(days=rule["resident_update_days"]), now)
 
 
 async def open_slips(db: AsyncSession, now: dt.datetime) -> list[SlipRow]:
     """Open slips, the ones needing the desk first (joint visit, then whatever fell due earliest)."""
-    rows = [row(slip, ticket, now) for slip, ticket in await db.execute(
+    rule = await rules(db)
+    rows = [row(slip, ticket, now, rule) for slip, ticket in await db.execute(
         select(CoordinationSlip, Ticket).join(Ticket, Ticket.id == CoordinationSlip.ticket_id)
         .where(CoordinationSlip.closed_at.is_(None)))]
     return sorted(rows, key=lambda r: (not r.slip.joint_visit, min(r.follow_up_due_at, r.update_due_at)))
@@ -130,14 +134,16 @@ async def act(db: AsyncSession, slip_id: int, action: str, actor: User, now: dt.
         slip.failures = [*slip.failures, now.isoformat()]
         slip.followed_up_at = now
     record(db, ticket, actor, "slip", at=now, data={"action": action, "slip": slip.id})
-    if action == "failed" and not slip.joint_visit and _recent_failures(slip, now) >= 2:
+    rule = await rules(db)
+    if action == "failed" and not slip.joint_visit and _recent_failures(slip, now, rule) >= 2:
         slip.joint_visit = True
         record(db, ticket, actor, "slip", at=now, data={"action": "joint_visit", "slip": slip.id})
-    return row(slip, ticket, now)
+    return row(slip, ticket, now, rule)
 
 
-def _recent_failures(slip: CoordinationSlip, now: dt.datetime) -> int:
-    return sum(1 for at in slip.failures if now - dt.datetime.fromisoformat(at) <= FAILURE_WINDOW)
+def _recent_failures(slip: CoordinationSlip, now: dt.datetime, rule: dict[str, int]) -> int:
+    window = dt.timedelta(days=rule["failure_window_days"])
+    return sum(1 for at in slip.failures if now - dt.datetime.fromisoformat(at) <= window)
 
 
 async def attention(db: AsyncSession, now: dt.datetime) -> dict:

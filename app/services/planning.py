@@ -67,6 +67,8 @@ class DayData:
     trades: dict[str, Trade]
     plan: DayPlan | None
     held_out: list[tuple[Ticket, list[str]]] = field(default_factory=list)  # and why the planner may not take them
+    # An arrival this long past the window with no word to the resident is flagged (settings).
+    late_flag: dt.timedelta = dt.timedelta(minutes=30)
 
     def seconds(self, moment: dt.datetime) -> int:
         local = moment.astimezone(self.tz)
@@ -132,7 +134,7 @@ async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: Compa
     trades = {t.code: t for t in await db.scalars(select(Trade))}
     # Fresh even within a request that just changed it: the board re-renders what was saved.
     plan = await db.scalar(select(DayPlan).where(DayPlan.day == day).execution_options(populate_existing=True))
-    data = DayData(day, tz, technicians, shifts, [], trades, plan)
+    data = DayData(day, tz, technicians, shifts, [], trades, plan, late_flag=dt.timedelta(minutes=int(settings["late_flag_minutes"])))
     for ticket in tickets:
         blockers = dispatch_blockers(ticket, settings)
         if blockers and ticket.status not in HELD:

@@ -27,8 +27,6 @@ S = Status
 # What one tap may ask for; pausing and no access carry more than a tap and have their own forms.
 TAPS = {S.ACCEPTED, S.EN_ROUTE, S.ON_SITE, S.IN_PROGRESS, S.COMPLETED}
 BEFORE_ARRIVAL = (S.ASSIGNED, S.ACCEPTED, S.EN_ROUTE)
-# An arrival this long after the window's end, with no word to the resident, is flagged on the board.
-LATE_FLAG = dt.timedelta(minutes=30)
 DEFAULT_TRAVEL = dt.timedelta(minutes=20)
 
 
@@ -148,9 +146,9 @@ async def no_access(db: AsyncSession, ticket: Ticket, form: dict, actor: User, n
     notices.notify(db, ticket.reporter_id, "rebook", now, ticket=ticket, data=window)
 
 
-def late_unannounced(ticket: Ticket, now: dt.datetime) -> bool:
-    """Arrived (or still not there) more than 30 minutes after the window, and nobody told the resident."""
+def late_unannounced(ticket: Ticket, now: dt.datetime, late_after: dt.timedelta) -> bool:
+    """Arrived (or still not there) more than `late_after` past the window, and nobody told the resident."""
     if ticket.window_end is None or ticket.late_notice_at is not None:
         return False
     arrival = ticket.arrived_at or (now if ticket.status in BEFORE_ARRIVAL else None)
-    return arrival is not None and arrival > ticket.window_end + LATE_FLAG
+    return arrival is not None and arrival > ticket.window_end + late_after

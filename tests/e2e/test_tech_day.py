@@ -96,6 +96,7 @@ def test_a_paused_job_opens_a_slip_the_desk_sees(new_page, demo_settings):
     import datetime as dt
     from zoneinfo import ZoneInfo
 
+    from app.services.company_settings import DEFAULTS
     from app.services.coordination import working_deadline
 
     number = make_job(demo_settings, status=Status.IN_PROGRESS)
@@ -106,7 +107,7 @@ def test_a_paused_job_opens_a_slip_the_desk_sees(new_page, demo_settings):
     tech.check("input[name=reason][value=parts]")
     tech.fill("input[name=note]", "需订购同型号压缩机")
     now = dt.datetime.now(dt.timezone.utc)
-    inspection = min(now + dt.timedelta(minutes=30), working_deadline(now, 4, ZoneInfo("Asia/Shanghai")))
+    inspection = min(now + dt.timedelta(minutes=30), working_deadline(now, 4, ZoneInfo("Asia/Shanghai"), DEFAULTS["coordination_slips"]))
     tech.fill("[data-testid=inspection-at]", inspection.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M"))
     shot(tech, "tech-pause-phone")
     tech.click("[data-testid=open-slip]")

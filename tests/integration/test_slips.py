@@ -9,10 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from app.models import CoordinationSlip, Status, Ticket, TicketEvent
+from app.services.company_settings import DEFAULTS
 from app.services.coordination import working_deadline
 from tests.conftest import ACCOUNTS
 from tests.integration.helpers import db_session, post
 from tests.integration.test_tech_day import as_tech, make_job, switch, tap, ticket
+
+RULE = DEFAULTS["coordination_slips"]
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -23,18 +26,18 @@ def local(value: dt.datetime) -> str:
 
 def test_half_a_working_day_skips_the_night():
     friday_4pm = dt.datetime(2026, 11, 27, 16, 0, tzinfo=TZ)
-    assert working_deadline(friday_4pm, 4, TZ) == dt.datetime(2026, 11, 28, 10, 0, tzinfo=TZ)
+    assert working_deadline(friday_4pm, 4, TZ, RULE) == dt.datetime(2026, 11, 28, 10, 0, tzinfo=TZ)
     night = dt.datetime(2026, 11, 27, 23, 30, tzinfo=TZ)
-    assert working_deadline(night, 4, TZ) == dt.datetime(2026, 11, 28, 12, 0, tzinfo=TZ)
+    assert working_deadline(night, 4, TZ, RULE) == dt.datetime(2026, 11, 28, 12, 0, tzinfo=TZ)
     morning = dt.datetime(2026, 11, 27, 9, 0, tzinfo=TZ)
-    assert working_deadline(morning, 4, TZ) == dt.datetime(2026, 11, 27, 13, 0, tzinfo=TZ)
+    assert working_deadline(morning, 4, TZ, RULE) == dt.datetime(2026, 11, 27, 13, 0, tzinfo=TZ)
 
 
 def open_slip(client, settings) -> str:
     number = make_job(settings, status=Status.IN_PROGRESS)
     as_tech(client)
     soon = dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=30)
-    inspection = min(soon, working_deadline(dt.datetime.now(dt.timezone.utc), 4, TZ))
+    inspection = min(soon, working_deadline(dt.datetime.now(dt.timezone.utc), 4, TZ, RULE))
     response = post(client, f"/tech/jobs/{number}/pause", {"reason": "parts", "note": "等压缩机到货", "inspection_at": local(inspection)})
     assert response.status_code == 200, response.text[:300]
     return number
@@ -47,7 +50,7 @@ def test_pausing_needs_a_reason_and_an_inspection_within_half_a_working_day(clie
     refused = post(client, f"/tech/jobs/{number}/pause", {"reason": "", "note": "等配件", "inspection_at": too_late})
     assert refused.status_code == 422 and "等配件" in refused.text and 'name="inspection_at"' in refused.text
     assert ticket(demo_settings, number).status is Status.IN_PROGRESS
-    soon = min(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=30), working_deadline(dt.datetime.now(dt.timezone.utc), 4, TZ))
+    soon = min(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=30), working_deadline(dt.datetime.now(dt.timezone.utc), 4, TZ, RULE))
     assert post(client, f"/tech/jobs/{number}/pause", {"reason": "contractor", "inspection_at": local(soon)}).status_code == 200
     assert ticket(demo_settings, number).status is Status.PAUSED
     with db_session(demo_settings) as db:

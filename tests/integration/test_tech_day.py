@@ -278,12 +278,14 @@ def test_resident_confirms_and_rates_on_their_own_phone(client, demo_settings):
 
 def test_an_unannounced_late_arrival_is_flagged_and_a_notice_clears_it(demo_settings):
     now = dt.datetime.now(dt.timezone.utc)
+    half_hour = dt.timedelta(minutes=30)  # the company's default
     job = Ticket(status=Status.EN_ROUTE, window_start=now - dt.timedelta(hours=3), window_end=now - dt.timedelta(minutes=31))
-    assert late_unannounced(job, now)
+    assert late_unannounced(job, now, half_hour)
+    assert not late_unannounced(job, now, dt.timedelta(minutes=45)), "a company that allows more is not flagged yet"
     job.late_notice_at = now - dt.timedelta(hours=1)
-    assert not late_unannounced(job, now)
+    assert not late_unannounced(job, now, half_hour)
     on_time = Ticket(status=Status.ON_SITE, window_end=now, arrived_at=now + dt.timedelta(minutes=20))
-    assert not late_unannounced(on_time, now + dt.timedelta(hours=2))
+    assert not late_unannounced(on_time, now + dt.timedelta(hours=2), half_hour)
 
 
 def test_the_board_flags_a_job_running_late_without_word_to_the_resident(client, demo_settings):
