@@ -7,6 +7,7 @@ first, and within a priority the job that loses most if it waits (regret) goes i
 """
 from __future__ import annotations
 
+import math
 import random
 import time
 
@@ -96,8 +97,10 @@ def regret_plan(table: Timetable, eligible: dict[str, list[int]], deadline: floa
 
 
 def _recreate(ins: Insertions, routes: dict[str, Route], waiting: list[str], eligible: dict[str, list[int]],
-              deadline: float) -> None:
-    """Insert ``waiting`` jobs into ``routes`` (changed in place) by regret, higher priorities first."""
+              deadline: float, left_out: set[str] = frozenset(), changed: set[str] = frozenset()) -> None:
+    """Insert ``waiting`` jobs into ``routes`` (changed in place) by regret, higher priorities first.
+    Jobs in ``left_out`` fitted no route before, so only the ``changed`` routes are tried for them
+    (a route that only gains jobs does not gain room)."""
     table = ins.table
     techs = table.problem.technicians
     latest = {tech_id: ins.latest_starts(table.techs[tech_id], r) for tech_id, r in routes.items()}
@@ -106,8 +109,11 @@ def _recreate(ins: Insertions, routes: dict[str, Route], waiting: list[str], eli
     options: dict[str, dict[str, tuple]] = {}
     for job_id in waiting:
         found = {}
+        stale = job_id in left_out
         for v in eligible[job_id]:
             tech = techs[v]
+            if stale and tech.id not in changed:
+                continue
             by_tech[tech.id].append(job_id)
             best = ins.best(tech, routes[tech.id], latest[tech.id], job_id)
             if best is not None:
@@ -151,7 +157,7 @@ def _score(table: Timetable, routes: dict[str, Route]) -> tuple[int, int]:
 
 
 def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]], deadline: float,
-            seed: int = 1, focus: float = 0.5) -> list[Route]:
+            seed: int = 1, focus: float = 0.5, temperatures: tuple[float, float] | None = None) -> list[Route]:
     """Ruin and recreate until ``deadline``: take out the jobs nearest a seed job and insert them and
     every waiting job again by regret; keep the result when it serves more weight, or as much for no
     more cost. With probability ``focus`` the seed is a job the plan leaves out and the jobs taken
@@ -162,6 +168,8 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
     current = {t.id: Route(t.id) for t in table.problem.technicians}
     current.update({r.technician: r for r in routes})
     score = _score(table, current)
+    best, best_score = current, score
+    began = time.monotonic()
     ids = [j for j in eligible if _movable(jobs[j])]
     techs = table.problem.technicians
     while ids and time.monotonic() < deadline:
@@ -182,16 +190,24 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
             near = sorted((j for j in served if _movable(jobs[j])), key=lambda j: here_row[job_loc[j]])
         removed = set(near[: rng.randint(4, 14)])
         trial = dict(current)
-        for tech_id in {served[j][0] for j in removed}:
+        changed = {served[j][0] for j in removed}
+        for tech_id in changed:
             trial[tech_id] = table.retime(tech_id, [j for j in current[tech_id].job_ids if j not in removed])
         waiting = [j for j in eligible if j not in served or j in removed]
-        _recreate(ins, trial, waiting, eligible, deadline)
+        _recreate(ins, trial, waiting, eligible, deadline, set(waiting) - removed, changed)
         if time.monotonic() >= deadline:
             break
         new = _score(table, trial)
-        if new >= score:
+        slack = 0.0
+        if temperatures is not None:
+            hot, cold = temperatures
+            heat = hot * (cold / hot) ** min(1.0, (time.monotonic() - began) / max(1e-9, deadline - began))
+            slack = -heat * math.log(1.0 - rng.random())
+        if new[0] > score[0] or (new[0] == score[0] and new[1] + slack >= score[1]):
             current, score = trial, new
-    return [r for r in current.values() if r.stops]
+            if score > best_score:
+                best, best_score = current, score
+    return [r for r in best.values() if r.stops]
 
 
 def _movable(job) -> bool:

@@ -36,7 +36,7 @@ def _searches(problem: Problem):
     if problem.objective == "travel":
         return [Search(), Search(temperatures=(1000.0, 10.0), ruin_visits=12)]
     return [Search(regret_start=True, method="gls"),
-            Search(regret_start=True, method="gls", lns_seed=2, lns_focus=0.2)]
+            Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2)]
 
 
 def penalty_unit(problem: Problem, matrix) -> int:
@@ -67,27 +67,42 @@ def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, wa
     from . import solver
 
     began = time.monotonic()
+    table = Timetable(problem, matrix)
+    lns_from = None
     if search.regret_start and not warm:
-        table = Timetable(problem, matrix)
-        routes = regret_plan(table, eligible, deadline=began + seconds / 2)
-        routes = improve(table, routes, eligible, began + LNS_SHARE * seconds, search.lns_seed, search.lns_focus)
-        warm = {r.technician: r.job_ids for r in routes}
+        lns_from = regret_plan(table, eligible, deadline=began + seconds / 2)
     model = solver.build(problem, matrix, eligible, unit, balance_weight)
+    if search.lns_after > 0 and not warm:
+        outcome = solver.run(model, search, search.lns_after * seconds, None)
+        if outcome is None:
+            return None
+        lns_from = [_feasible_prefix(table, tech_id, jobs) for tech_id, jobs in outcome.routes.items()]
+        routes = improve(table, lns_from, eligible, began + seconds, search.lns_seed, search.lns_focus)
+        return _python_outcome(table, routes)
+    if lns_from is not None:
+        routes = improve(table, lns_from, eligible, began + LNS_SHARE * seconds, search.lns_seed, search.lns_focus)
+        warm = {r.technician: r.job_ids for r in routes}
     outcome = solver.run(model, search, seconds - (time.monotonic() - began), warm)
-    if outcome is None and search.regret_start and warm:
-        outcome = _python_outcome(table, routes, eligible, unit)
+    if outcome is None and lns_from is not None:
+        outcome = _python_outcome(table, routes)
     return outcome
 
 
-def _python_outcome(table: Timetable, routes: list[Route], eligible, unit: int):
-    """The ruin-and-recreate plan when no time was left for OR-Tools to answer, priced like its objective."""
+def _feasible_prefix(table: Timetable, tech_id: str, jobs: list[str]) -> Route:
+    """OR-Tools' order as the Python timing reads it: a job it cannot time (a break OR-Tools took
+    on the way in a way the re-timing does not find) is left for the ruin-and-recreate to place."""
+    kept = []
+    for job_id in jobs:
+        if not table.retime(tech_id, [*kept, job_id]).violations:
+            kept.append(job_id)
+    return table.retime(tech_id, kept)
+
+
+def _python_outcome(table: Timetable, routes: list[Route]):
     from .solver import Outcome
 
-    served = {s.job for r in routes for s in r.stops}
-    dropped = sum(table.jobs[j].weight for j in eligible if j not in served)
-    cost = sum(table.travel(table.techs[r.technician], r.job_ids) + table.response_cost(r) for r in routes)
     return Outcome({r.technician: r.job_ids for r in routes}, {r.technician: [s.start for s in r.stops] for r in routes},
-                   {r.technician: [b.start for b in r.breaks] for r in routes}, dropped * unit + cost)
+                   {r.technician: [b.start for b in r.breaks] for r in routes}, 0)
 
 
 _POOL_CONTEXT = None
@@ -153,14 +168,20 @@ def solve(
             single = searches[0] if len(searches) == 1 else replace(searches[0], method="gls")
             seconds = max(0.1, time_limit_s - (time.monotonic() - began) - margin)
             outcomes = [_search(*args, single, seconds, warm)]
-    outcomes = [o for o in outcomes if o is not None]
-    best = min(outcomes, key=lambda o: o.objective) if outcomes else None
     table = Timetable(problem, matrix)
-    routes = [_timed(table, tech_id, best, jobs) for tech_id, jobs in best.routes.items()] if best else []
+    # priced here, not by OR-Tools' objective: some answers come from the Python search
+    timed = [[_timed(table, tech_id, o, jobs) for tech_id, jobs in o.routes.items()] for o in outcomes if o is not None]
+    routes = max(timed, key=lambda rs: _price(table, rs)) if timed else []
     routes = fill(table, routes, eligible, deadline=began + time_limit_s - FINISH_MARGIN_S)
     plan = _finish(problem, table, routes)
     plan.stats.update(wall_s=round(time.monotonic() - began, 3), searches=len(searches))
     return plan
+
+
+def _price(table: Timetable, routes: list[Route]) -> tuple[int, int]:
+    """(served weight, -(travel + response cost)): larger is better."""
+    weight = sum(table.jobs[s.job].weight for r in routes for s in r.stops)
+    return weight, -sum(table.travel(table.techs[r.technician], r.job_ids) + table.response_cost(r) for r in routes)
 
 
 def _timed(table: Timetable, tech_id: str, outcome, jobs: list[str]) -> Route:

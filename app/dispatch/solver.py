@@ -31,6 +31,8 @@ class Search:
     gls_lambda: float = 0.1
     sort_by_penalty: bool = True  # insert high-priority jobs first when (re)creating
     regret_start: bool = False  # start from construct.regret_plan + construct.improve, not OR-Tools' own
+    # > 0: after this share of the time, construct.improve takes over OR-Tools' answer to the end
+    lns_after: float = 0.0
     lns_seed: int = 1
     lns_focus: float = 0.5  # share of construct.improve's ruins that make room for a left-out job
 
