@@ -25,7 +25,10 @@ from app.services.company_settings import CompanySettings
 from app.services.intake import sla_due
 from app.services.workflow import record, transition
 
-BOOKABLE_STATUSES = (Status.NEW, Status.TRIAGED, Status.ASSIGNED, Status.ACCEPTED)
+# After no access (未遇) the visit is rebooked like a new one.
+BOOKABLE_STATUSES = (Status.NEW, Status.TRIAGED, Status.ASSIGNED, Status.ACCEPTED, Status.NO_ACCESS)
+# A new time is a new question for the technicians: the next plan offers these again.
+OFFERED_STATUSES = (Status.ASSIGNED, Status.ACCEPTED, Status.NO_ACCESS)
 LEAD_TIME = dt.timedelta(hours=1)  # a window starting sooner cannot be promised: nobody could get there
 RECOMMENDED = 2
 REMINDER_AT = dt.time(18, 0)  # the evening before the visit
@@ -211,8 +214,7 @@ async def book(db: AsyncSession, ticket: Ticket, start: dt.datetime, end: dt.dat
         raise SlotTaken(options)
     had = (ticket.window_start, ticket.window_end) if ticket.window_start else None
     await _leave_plan(db, ticket, tz)
-    if ticket.status in (Status.ASSIGNED, Status.ACCEPTED):
-        # A new time is a new question for the technicians: the next plan offers it again.
+    if ticket.status in OFFERED_STATUSES:
         ticket.technician_id, ticket.offered_at = None, None
         transition(db, ticket, Status.TRIAGED, None, at=now, data={"rebooked": True})
     ticket.window_start, ticket.window_end = start, end
@@ -237,7 +239,7 @@ async def cancel(db: AsyncSession, ticket: Ticket, actor: User, now: dt.datetime
     window = {"window_start": ticket.window_start.isoformat(), "window_end": ticket.window_end.isoformat()}
     ledger = await _ledger(db, ticket.window_start.astimezone(tz).date())
     await _leave_plan(db, ticket, tz)
-    if ticket.status in (Status.ASSIGNED, Status.ACCEPTED):
+    if ticket.status in OFFERED_STATUSES:
         ticket.technician_id, ticket.offered_at = None, None
         transition(db, ticket, Status.TRIAGED, None, at=now, data={"rebooked": True})
     ticket.window_start = ticket.window_end = None

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.db import install_sqlite_pragmas
-from app.models import Channel, DayPlan, Notice, Occupancy, PlanStop, Status, Ticket, TicketEvent, Unit, Urgency, User
+from app.models import Channel, DayPlan, Notice, Occupancy, PlanStop, Status, Technician, Ticket, TicketEvent, Unit, Urgency, User
 from app.services import booking, company_settings
 from tests.conftest import ACCOUNTS, login
 from tests.integration.helpers import post
@@ -233,3 +233,30 @@ def test_emergencies_and_unclassified_reports_take_no_appointment(client, demo_s
     assert 'data-testid="slot-blocker"' in page.text and 'name="window"' not in page.text
     refused = post(client, f"/tickets/{unsure}/slots", {"window": f"{at(today(), 20).isoformat()}/{at(today(), 21).isoformat()}"})
     assert refused.status_code == 409
+
+
+def test_after_no_access_the_resident_rebooks_and_the_visit_returns_to_the_queue(client, demo_settings):
+    number = _resident_ticket(demo_settings, "NOACC")
+    yesterday = today() - dt.timedelta(days=1)
+
+    async def knocked_in_vain(db):
+        ticket = await db.scalar(select(Ticket).where(Ticket.number == number))
+        technician = await db.scalar(select(User).where(User.username == "tech01"))
+        ticket.status, ticket.window_start, ticket.window_end = Status.NO_ACCESS, at(yesterday, 10), at(yesterday, 12)
+        ticket.technician_id = (await db.execute(select(Technician.id).where(Technician.user_id == technician.id))).scalar_one()
+
+    run(demo_settings, knocked_in_vain)
+    login(client, RESIDENT_PHONE)
+    page = client.get(f"/my/tickets/{number}")
+    assert 'data-testid="change-time"' in page.text, "the rebooking prompt leads to the picker"
+    day = today() + dt.timedelta(days=3)
+    picker = client.get(f"/my/tickets/{number}/slots?day={day}")
+    value = re.findall(r'name="window" value="([^"]+)"(?! disabled)', picker.text)[0]
+    assert post(client, f"/my/tickets/{number}/slots", {"window": value}).status_code == 200
+
+    async def look(db):
+        return await db.scalar(select(Ticket).where(Ticket.number == number))
+
+    rebooked = run(demo_settings, look)
+    assert rebooked.status is Status.TRIAGED and rebooked.technician_id is None
+    assert rebooked.window_start.astimezone(TZ).date() == day
