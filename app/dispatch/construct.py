@@ -7,7 +7,6 @@ first, and within a priority the job that loses most if it waits (regret) goes i
 """
 from __future__ import annotations
 
-import math
 import random
 import time
 
@@ -157,7 +156,7 @@ def _score(table: Timetable, routes: dict[str, Route]) -> tuple[int, int]:
 
 
 def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]], deadline: float,
-            seed: int = 1, focus: float = 0.5, temperatures: tuple[float, float] | None = None) -> list[Route]:
+            seed: int = 1, focus: float = 0.5) -> list[Route]:
     """Ruin and recreate until ``deadline``: take out the jobs nearest a seed job and insert them and
     every waiting job again by regret; keep the result when it serves more weight, or as much for no
     more cost. With probability ``focus`` the seed is a job the plan leaves out and the jobs taken
@@ -168,8 +167,6 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
     current = {t.id: Route(t.id) for t in table.problem.technicians}
     current.update({r.technician: r for r in routes})
     score = _score(table, current)
-    best, best_score = current, score
-    began = time.monotonic()
     ids = [j for j in eligible if _movable(jobs[j])]
     techs = table.problem.technicians
     while ids and time.monotonic() < deadline:
@@ -198,16 +195,9 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
         if time.monotonic() >= deadline:
             break
         new = _score(table, trial)
-        slack = 0.0
-        if temperatures is not None:
-            hot, cold = temperatures
-            heat = hot * (cold / hot) ** min(1.0, (time.monotonic() - began) / max(1e-9, deadline - began))
-            slack = -heat * math.log(1.0 - rng.random())
-        if new[0] > score[0] or (new[0] == score[0] and new[1] + slack >= score[1]):
+        if new >= score:
             current, score = trial, new
-            if score > best_score:
-                best, best_score = current, score
-    return [r for r in best.values() if r.stops]
+    return [r for r in current.values() if r.stops]
 
 
 def _movable(job) -> bool:

@@ -17,7 +17,7 @@ from .travel import TravelProvider, travel_matrix
 
 SEARCH_MARGIN_S = 0.6  # left after the search for re-timing, the fill pass and reasons
 # the fill pass after the ruin-and-recreate search seldom finds anything left to do in more
-FILL_SHARE = 0.08
+FILL_SHARE = 0.03
 FINISH_MARGIN_S = 0.15  # the fill pass stops this long before the time limit
 # share of a search's time for construct.improve; OR-Tools' guided local search polishes the rest
 # (gen_day seeds 1-5: 0.9 travelled 1-10 % less than 0.6 for the same weight)
@@ -34,7 +34,7 @@ def _searches(problem: Problem):
     from .solver import Search
 
     if problem.objective == "travel":
-        return [Search(), Search(temperatures=(1000.0, 10.0), ruin_visits=12)]
+        return [Search(), Search(temperatures=(1000.0, 10.0), ruin_visits=12, lns_after=0.3)]
     return [Search(regret_start=True, method="gls"),
             Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2)]
 
