@@ -28,6 +28,9 @@ from app.web import local_tz
 
 
 
+# The optimiser's panel sits outside the board, so refreshes of the board leave a running optimise
+# alone; an apply empties it out of band.
+CLEAR_OPTIMISE_PANEL = Markup('<div id="optimise-panel" class="no-print" hx-swap-oob="true"></div>')
 _RENDERED: OrderedDict[tuple, Markup] = OrderedDict()
 RENDERED_KEPT = 16
 
@@ -48,9 +51,11 @@ class BoardController(Controller):
     guards = [requires(Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)]  # noqa: RUF012
 
     async def _page(self, request: HTMXRequest, db: AsyncSession, day: dt.date, *, message: str | None = None,
-                    status: int = 200, fragment: bool = False) -> Response:
+                    status: int = 200, fragment: bool = False, clear_optimise: bool = False) -> Response:
         html = await self._board_html(request, db, day, message)
         if fragment or (request.htmx and request.htmx.target == "board"):
+            if clear_optimise:
+                html += CLEAR_OPTIMISE_PANEL  # the proposal is the plan now, or stale: no longer pending
             return Response(html, media_type=MediaType.HTML, status_code=status)
         return Template("board/page.html", context={"board_html": html}, status_code=status)
 
@@ -114,7 +119,7 @@ class BoardController(Controller):
         form = await form_dict(request)
         job = request.app.state.solve_jobs.get(form.get("job", ""))
         if job is None or not job.done or job.result is None:
-            return await self._page(request, db_session, _day(day), message=_gone(), status=409, fragment=True)
+            return await self._page(request, db_session, _day(day), message=_gone(), status=409, fragment=True, clear_optimise=True)
         settings = await company_settings.load(db_session)
         data = await planning.load_day(db_session, _day(day), local_tz(), settings)
         problem, proposal = job.result
@@ -123,10 +128,10 @@ class BoardController(Controller):
         except Conflict as exc:
             await db_session.rollback()
             request.app.state.solve_jobs.drop(job.id)
-            return await self._page(request, db_session, _day(day), message=conflict_message(exc), status=409, fragment=True)
+            return await self._page(request, db_session, _day(day), message=conflict_message(exc), status=409, fragment=True, clear_optimise=True)
         request.app.state.solve_jobs.drop(job.id)
         await db_session.flush()
-        response = await self._page(request, db_session, _day(day), fragment=True)
+        response = await self._page(request, db_session, _day(day), fragment=True, clear_optimise=True)
         response.background = announce(request.app, "plan")
         return response
 

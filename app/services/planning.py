@@ -84,18 +84,26 @@ def day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
 
 
 async def day_signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> tuple:
-    """What changes whenever anything on the day's board or in its problem changes: the day's tickets
-    (count, version sum, latest change), its plan's version and the weekday's shifts. Cheap enough to
-    ask on every request, so views of the day can be reused until it differs."""
+    """What changes whenever anything on the day's board or in its problem changes: the day's
+    plannable tickets (count, version sum, latest change: one leaving or joining changes them too),
+    its plan's version and the weekday's shifts. One statement, cheap enough for every request, so
+    views of the day can be reused until it differs."""
     start, end = day_bounds(day, tz)
-    tickets = (await db.execute(select(func.count(), func.sum(Ticket.version), func.max(Ticket.updated_at)).where(
+    tickets = select(func.count().label("n"), func.sum(Ticket.version).label("versions"), func.max(Ticket.updated_at).label("at")).where(
+        Ticket.status.in_(PLANNABLE),
         or_(and_(Ticket.window_start < end, Ticket.window_end > start),
-            and_(Ticket.window_start.is_(None), Ticket.created_at >= start, Ticket.created_at < end))))).one()
-    plan = (await db.execute(select(DayPlan.id, DayPlan.version).where(DayPlan.day == day))).one_or_none()
-    staff = (await db.execute(select(func.count(), func.max(ShiftTemplate.updated_at), func.max(Technician.updated_at))
-                              .select_from(ShiftTemplate).join(Technician, Technician.id == ShiftTemplate.technician_id)
-                              .where(ShiftTemplate.weekday == day.weekday()))).one()
-    return (tuple(tickets), tuple(plan) if plan else None, tuple(staff))
+            and_(Ticket.window_start.is_(None), Ticket.created_at >= start, Ticket.created_at < end))).subquery()
+    staff = (select(func.count().label("n"), func.max(ShiftTemplate.updated_at).label("shifts"),
+                    func.max(Technician.updated_at).label("technicians"))
+             .select_from(ShiftTemplate).join(Technician, Technician.id == ShiftTemplate.technician_id)
+             .where(ShiftTemplate.weekday == day.weekday()).subquery())
+    plan = select(DayPlan.id, DayPlan.version).where(DayPlan.day == day)
+    row = (await db.execute(select(
+        tickets.c.n, tickets.c.versions, tickets.c.at,
+        plan.with_only_columns(DayPlan.id).scalar_subquery(), plan.with_only_columns(DayPlan.version).scalar_subquery(),
+        staff.c.n, staff.c.shifts, staff.c.technicians,
+    ))).one()
+    return tuple(row)
 
 
 async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: CompanySettings) -> DayData:

@@ -37,6 +37,7 @@ def test_dispatcher_optimises_the_day_and_sees_every_route_and_the_map(new_page)
     shot(page, "board-preview")
     page.click("[data-testid=apply-plan]")
     page.wait_for_selector(".track .block")
+    page.wait_for_selector("[data-testid=optimise-preview]", state="detached")  # applied: nothing pending
     planned = int(page.inner_text("[data-testid=jobs-planned]"))
     assert planned == page.locator(".track .block").count() > 0
     lanes_with_work = page.locator("[data-testid=lane]:has(.block)").count()
