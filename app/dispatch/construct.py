@@ -46,8 +46,8 @@ class Insertions:
         return latest
 
     def best(self, tech, route: Route, latest: list[int], job_id: str):
-        """(cost, retimed route) of the cheapest feasible insertion, or None. Cost: extra travel
-        plus the job's own response cost."""
+        """(cost, new order of the route) of the cheapest feasible insertion, or None. Cost: extra
+        travel plus the job's own response cost."""
         table, tt = self.table, self.tt
         job = table.jobs[job_id]
         at = self.job_loc[job_id]
@@ -80,11 +80,12 @@ class Insertions:
         per_s = table.problem.response_cost_per_s(job)
         ids = route.job_ids
         for delta, k in candidates:
-            trial = table.retime(tech.id, [*ids[:k], job_id, *ids[k:]])
-            if not trial.violations:
-                if per_s:
-                    delta += per_s * max(0, trial.stops[k].start - first_open)
-                return delta, trial
+            order = [*ids[:k], job_id, *ids[k:]]
+            if not table.fits(tech.id, order):
+                continue
+            if per_s:
+                delta += per_s * max(0, table.retime(tech.id, order).stops[k].start - first_open)
+            return delta, order
         return None
 
 
@@ -104,7 +105,7 @@ def _recreate(ins: Insertions, routes: dict[str, Route], waiting: list[str], eli
     techs = table.problem.technicians
     latest = {tech_id: ins.latest_starts(table.techs[tech_id], r) for tech_id, r in routes.items()}
     by_tech: dict[str, list[str]] = {t.id: [] for t in techs}
-    # job -> tech -> (cost, route) for every tech that can still take it
+    # job -> tech -> (cost, order) for every tech that can still take it
     options: dict[str, dict[str, tuple]] = {}
     for job_id in waiting:
         found = {}
@@ -133,9 +134,9 @@ def _recreate(ins: Insertions, routes: dict[str, Route], waiting: list[str], eli
                 pick, pick_key = job_id, key
         if pick is None:
             break
-        tech_id, (_, route) = min(options.pop(pick).items(), key=lambda kv: kv[1][0])
+        tech_id, (_, order) = min(options.pop(pick).items(), key=lambda kv: kv[1][0])
         tech = table.techs[tech_id]
-        routes[tech_id] = route
+        route = routes[tech_id] = table.retime(tech_id, order)
         latest[tech_id] = ins.latest_starts(tech, route)
         for job_id in by_tech[tech_id]:
             found = options.get(job_id)
@@ -177,10 +178,12 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
             # room for a left-out job can only come from technicians of its trade around its window
             centre = rng.choice(left_out)
             able = {techs[v].id for v in eligible[centre]}
-            when = jobs[centre].windows_within(table.techs[next(iter(able))].shift)[0][0]
+            windows = jobs[centre].windows
+            opens, closes = (windows[0][0], windows[-1][1]) if windows else (0, 10**9)
             here_row = tt[job_loc[centre]]
             pool = [j for j, (t, _) in served.items() if t in able and _movable(jobs[j])]
-            near = sorted(pool, key=lambda j: here_row[job_loc[j]] + abs(served[j][1] - when))
+            # seconds away in place, plus in time from the left-out job's windows
+            near = sorted(pool, key=lambda j: here_row[job_loc[j]] + max(0, opens - served[j][1], served[j][1] - closes))
         else:
             centre = rng.choice(ids)
             here_row = tt[job_loc[centre]]

@@ -226,7 +226,8 @@ def _into(ins: Insertions, tech_id: str, route: Route | None, job_id: str):
     """(cost, route) of the cheapest feasible insertion of ``job_id`` into one route, or None."""
     tech = ins.table.techs[tech_id]
     route = route or Route(tech_id)
-    return ins.best(tech, route, ins.latest_starts(tech, route), job_id)
+    found = ins.best(tech, route, ins.latest_starts(tech, route), job_id)
+    return None if found is None else (found[0], ins.table.retime(tech_id, found[1]))
 
 
 def _cheapest(ins: Insertions, by_tech: dict[str, Route], candidates: list[str], job_id: str):

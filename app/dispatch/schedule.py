@@ -79,55 +79,94 @@ class Timetable:
             return self._one_break_anywhere(tech, job_ids) or route
         return route
 
+    def fits(self, tech_id: str, job_ids: list[str]) -> bool:
+        """Whether ``retime`` would time this order without a violation; for a technician with at most
+        one break it only adds up seconds (the insertion searches ask this most)."""
+        tech = self.techs[tech_id]
+        if len(tech.breaks) > 1:
+            return not self.retime(tech_id, job_ids).violations
+        jobs = [self.jobs[j] for j in job_ids]
+        if any(self._rule_breaks(tech, j) for j in jobs) or self._load_breaks(tech, job_ids):
+            return False
+        if not jobs:
+            return True
+        places = [self.loc[tech.start], *(self.loc[j.location] for j in jobs), self.loc[tech.end]]
+        windows = [j.windows_within(tech.shift) for j in jobs]
+        if not tech.breaks:
+            return self._back_with_break(tech, jobs, windows, places, len(jobs) + 1, None, None) is not None
+        return self._break_gap(tech, jobs, windows, places, first=True) is not None
+
     def _one_break_anywhere(self, tech: Technician, job_ids: list[str]) -> Route | None:
         """The order timed with its one break in each gap in turn (on the way, or waiting on site),
         the feasible timing that returns earliest, or None. The greedy placement above refused 3-5
         of VROOM's valid routes per generated day; this finds them."""
         if any(self._rule_breaks(tech, self.jobs[j]) for j in job_ids) or self._load_breaks(tech, job_ids):
             return None
-        shift, brk = tech.shift, tech.breaks[0]
-        earliest, latest, duration = max(brk.earliest, shift.start), min(brk.latest, shift.end - brk.duration), brk.duration
         jobs = [self.jobs[j] for j in job_ids]
         places = [self.loc[tech.start], *(self.loc[j.location] for j in jobs), self.loc[tech.end]]
-        windows = [j.windows_within(shift) for j in jobs]
+        windows = [j.windows_within(tech.shift) for j in jobs]
+        gap = self._break_gap(tech, jobs, windows, places)
+        return None if gap is None else self._route_with_break(tech, jobs, windows, places, gap)
+
+    def _break_window(self, tech: Technician) -> tuple[int, int, int]:
+        brk = tech.breaks[0]
+        return max(brk.earliest, tech.shift.start), min(brk.latest, tech.shift.end - brk.duration), brk.duration
+
+    def _break_gap(self, tech, jobs, windows, places, first: bool = False) -> int | None:
+        """The gap for the one break that brings the technician home earliest (``first``: any
+        feasible gap, trying first those around the break's earliest start), or None."""
+        earliest, latest, _ = self._break_window(tech)
         tt = self.tt
-        best_gap, best_back = None, None
-        clock = shift.start  # leaving the stop before the gap, no break taken yet
+        clocks = []  # per gap: leaving the stop before it, no break taken yet
+        clock = tech.shift.start
         for gap in range(len(jobs) + 2):  # the last: after the return home
             if max(clock, earliest) > latest:
                 break  # the break can only move later from here
-            back = self._back_with_break(tech, jobs, windows, places, gap, clock, earliest, duration, latest)
-            if back is not None and (best_back is None or back < best_back):
-                best_gap, best_back = gap, back
+            clocks.append(clock)
             if gap > len(jobs):
                 break
             ready = clock + tt[places[gap]][places[gap + 1]]
-            if gap == len(jobs):
-                clock = ready
-                continue
-            start = _earliest_start(jobs[gap], windows[gap], ready)
-            if start is None:
-                break
-            clock = start + jobs[gap].service
-        if best_gap is None:
-            return None
-        return self._route_with_break(tech, jobs, windows, places, best_gap, earliest, duration)
+            if gap < len(jobs):
+                ready = _earliest_start(jobs[gap], windows[gap], ready)
+                if ready is None:
+                    break
+                ready += jobs[gap].service
+            clock = ready
+        natural = sum(1 for c in clocks if c <= earliest) - 1
+        order = sorted(range(len(clocks)), key=lambda g: (abs(g - natural), g))
+        best_gap, best_back = None, None
+        for gap in order:
+            back = self._back_with_break(tech, jobs, windows, places, gap, clocks[gap], (earliest, latest))
+            if back is not None and (best_back is None or back < best_back):
+                if first:
+                    return gap
+                best_gap, best_back = gap, back
+        return best_gap
 
-    def _back_with_break(self, tech, jobs, windows, places, gap, clock, earliest, duration, latest) -> int | None:
-        """Return time with the break in ``gap``, from ``clock`` (leaving the stop before it), or None."""
+    def _back_with_break(self, tech, jobs, windows, places, gap, clock, span) -> int | None:
+        """Return time with the break in ``gap`` (``span``: its earliest and latest start; None: no
+        break), from ``clock`` leaving the stop before the gap (None: the shift start), or None."""
         tt = self.tt
         n = len(jobs)
+        start_at = 0 if clock is None else gap
+        clock = tech.shift.start if clock is None else clock
         if gap > n:
-            return clock if max(clock, earliest) <= latest and clock <= tech.shift.end else None
-        for k in range(gap, n + 1):
-            ready = clock + tt[places[k]][places[k + 1]]
+            if span is not None:
+                if max(clock, span[0]) > span[1]:
+                    return None
+                if start_at > n:
+                    return clock if clock <= tech.shift.end else None
+        duration = tech.breaks[0].duration if span is not None else 0
+        for k in range(start_at, n + 1):
+            leg = tt[places[k]][places[k + 1]]
+            ready = clock + leg
             if k == gap:
-                begin = max(clock, earliest)
-                if begin <= clock + tt[places[k]][places[k + 1]]:
+                begin = max(clock, span[0])
+                if begin <= clock + leg:
                     ready += duration
                 else:
-                    begin = max(ready, earliest)
-                    if begin > latest or k == n:
+                    begin = max(ready, span[0])
+                    if begin > span[1] or k == n:
                         return None
                     ready = begin + duration
             if k == n:
@@ -138,7 +177,8 @@ class Timetable:
             clock = start + jobs[k].service
         return None
 
-    def _route_with_break(self, tech, jobs, windows, places, gap, earliest, duration) -> Route:
+    def _route_with_break(self, tech, jobs, windows, places, gap) -> Route:
+        earliest, _, duration = self._break_window(tech)
         route = Route(tech.id)
         clock = tech.shift.start
         for k in range(len(jobs) + 1):
