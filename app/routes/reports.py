@@ -56,7 +56,17 @@ class ReportController(Controller):
             "result": result, "now": now, "today": now.astimezone(local_tz()).date(), "filters": {"estate": estate, "trade": trade, "sort": sort},
             "estates": list(await db_session.scalars(select(Estate).order_by(Estate.code))),
             "trades": await staff.trades(db_session), "age_text": morning.age_text,
+            "sla_names": {state: _(name) for state, name in morning.SLA_NAMES.items()},
+            "queue_names": {queue: _(name) for queue, name in morning.QUEUE_NAMES.items()},
         })
+
+    @get("/morning.csv", name="reports_morning_csv", guards=[requires(*MORNING_READERS)])
+    async def morning_csv(self, db_session: AsyncSession, estate: str = "", trade: str = "", sort: str = "sla") -> Response:
+        now = _now()
+        result = await morning.morning_list(db_session, now, local_tz(), estate_id=int(estate) if estate.isdigit() else None,
+                                            trade=trade or None, sort=sort if sort in morning.SORTS else "sla")
+        return _download(exports.to_csv(morning.as_table(result, local_tz())), "text/csv",
+                         f"baoxiu-morning-{now.astimezone(local_tz()):%Y-%m-%d}.csv")
 
     @get("/month", name="reports_month", guards=[requires(*MANAGERS)])
     async def month_page(self, db_session: AsyncSession, month_: MonthParam = "") -> Template:

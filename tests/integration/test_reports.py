@@ -329,3 +329,18 @@ def _numbers(html: str) -> list[str]:
 
 def _estate_id(html: str, name: str) -> str:
     return html.split(f">{name}</option>")[0].rsplit('value="', 1)[1].split('"')[0]
+
+
+def test_the_morning_list_downloads_as_csv_in_the_page_s_order(reports_client):
+    import csv
+    import io
+
+    client, _ = reports_client
+    page = sign_in(client, Role.DESK).get("/reports/morning")
+    download = client.get("/reports/morning.csv")
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == _numbers(page.text), "the same tickets, most overdue first"
+    assert rows[1][1] == "已超时" and rows[1][0] == "BX-B"
+    by_trade = client.get("/reports/morning.csv?trade=plumbing")
+    assert all(row[7] == "给排水" for row in list(csv.reader(io.StringIO(by_trade.content.decode("utf-8-sig"))))[1:])

@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
+from app.labels import N_
 from app.models import OPEN_STATUSES, Status, Technician, Ticket, User
+from app.services.reports.tables import HOURS, TEXT, Column, Table
 
 OVERDUE, DUE_SOON, FINE, NO_DEADLINE = "overdue", "due_soon", "fine", "none"
 SLA_STATES = (OVERDUE, DUE_SOON, FINE, NO_DEADLINE)
@@ -86,3 +88,28 @@ async def morning_list(db: AsyncSession, now: dt.datetime, tz: ZoneInfo, *, esta
     for row in rows:
         counts[row.sla] += 1
     return MorningList(rows, counts, duplicates or 0)
+
+
+SLA_NAMES = {OVERDUE: N_("Overdue"), DUE_SOON: N_("Due today"), FINE: N_("On time"), NO_DEADLINE: N_("No deadline yet")}
+QUEUE_NAMES = {"desk": N_("Front desk queue"), "dispatch": N_("Dispatch queue")}
+
+
+def as_table(result: MorningList, tz: ZoneInfo) -> Table:
+    """The list as the page shows it, for the CSV the meeting's minutes are kept in."""
+    from app.labels import status_name, trade_name, urgency_name
+
+    table = Table("morning", _("Morning list: unfinished tickets"), [
+        Column(_("Number"), TEXT), Column(_("SLA"), TEXT), Column(_("Person responsible"), TEXT), Column(_("Status"), TEXT),
+        Column(_("Age (h)"), HOURS), Column(_("Urgency"), TEXT), Column(_("Where"), TEXT), Column(_("Trade"), TEXT),
+        Column(_("Reported"), TEXT), Column(_("SLA due"), TEXT),
+    ])
+    for row in result.rows:
+        ticket = row.ticket
+        where = ticket.estate.name + (f" {ticket.building.code}-{ticket.unit.code}" if ticket.unit else f" · {ticket.spot}" if ticket.spot else "")
+        table.rows.append([
+            ticket.number, _(SLA_NAMES[row.sla]), row.technician or _(QUEUE_NAMES[row.queue]), status_name(ticket.status),
+            row.age.total_seconds() / 3600, urgency_name(ticket.urgency), where, trade_name(ticket.trade),
+            f"{ticket.created_at.astimezone(tz):%Y-%m-%d %H:%M}",
+            f"{ticket.sla_due_at.astimezone(tz):%Y-%m-%d %H:%M}" if ticket.sla_due_at else "",
+        ])
+    return table
