@@ -21,6 +21,7 @@ ALLOWED = {
     # morning list of unfinished work is for everyone who acts on it.
     "/reports": {"supervisor", "admin"},
     "/reports/morning": {"desk", "dispatcher", "supervisor", "admin"},
+    "/reports/morning.csv": {"desk", "dispatcher", "supervisor", "admin"},
     # The return-visit queue is the desk's (under /desk); finance's daily reconciliation is for managers.
     "/desk/return-visits": {"desk", "supervisor", "admin"},
     "/finance": {"supervisor", "admin"},
