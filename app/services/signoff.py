@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
-from app.models import Charge, Signoff, Status, Ticket, User
+from app.models import Charge, Signoff, Status, Technician, Ticket, User
 from app.services import notices, receipts, return_visits, site_record
 from app.services.validation import Checker
 from app.services.workflow import TransitionError, carry_duplicates, record, transition
@@ -31,6 +31,11 @@ async def amount_due(db: AsyncSession, ticket: Ticket) -> float | None:
         return None
     site = await site_record.of(db, ticket)
     return site.total if site is not None and site.total else ticket.quote_total
+
+
+async def _technician_user(db: AsyncSession, ticket: Ticket) -> User | None:
+    technician = await db.get(Technician, ticket.technician_id) if ticket.technician_id else None
+    return technician.user if technician else None
 
 
 async def sign(db: AsyncSession, ticket: Ticket, form: dict, actor: User, channel: str, now: dt.datetime,
@@ -56,8 +61,13 @@ async def sign(db: AsyncSession, ticket: Ticket, form: dict, actor: User, channe
     ticket.rating = scores["overall"]
     transition(db, ticket, Status.CONFIRMED, actor, at=now, data={"channel": channel})
     record(db, ticket, actor, "signoff", at=now, data={**scores, "channel": channel})
+    # The money went to whoever took it, never to the resident: signed on their own phone, the
+    # payment is the technician's to hand in, and finance's reconciliation holds them to it.
+    cashier = None
     if amount:
-        payment = await receipts.record_payment(db, ticket, amount, method, actor, now, tz)
+        cashier = actor if channel != "own_phone" else await _technician_user(db, ticket)
+    if cashier is not None:
+        payment = await receipts.record_payment(db, ticket, amount, method, cashier, now, tz)
         figures = {"amount": f"{amount:.2f}", "method": method, "receipt": payment.receipt_no}
         record(db, ticket, actor, "payment", at=now, data=figures)
         notices.notify(db, ticket.reporter_id, "receipt", now, ticket=ticket, data=figures)
