@@ -163,7 +163,9 @@ async def record_desk_payment(db: AsyncSession, ticket: Ticket, form: dict[str, 
     version = form.get("version", "")
     check_version(ticket, int(version) if version.isdigit() else None, await _changed_by(db, ticket))
     payment = await receipts.record_payment(db, ticket, round(amount, 2), method, actor, now, tz)
-    ticket.updated_by_id = actor.id  # bumps the version: a second, stale form is refused
+    # A new updated_at always changes the row, so the version bumps even when this clerk was the last
+    # editor too: a second form opened before this payment is refused as stale.
+    ticket.updated_by_id, ticket.updated_at = actor.id, now
     figures = {"amount": f"{amount:.2f}", "method": method, "receipt": payment.receipt_no, "key": key, "desk": True}
     record(db, ticket, actor, "payment", at=now, data=figures)
     notices.notify(db, ticket.reporter_id, "receipt", now, ticket=ticket,

@@ -226,3 +226,21 @@ def test_only_managers_reconcile_and_only_the_desk_side_takes_payments(client, d
     client.post("/logout", data={"_csrf_token": csrf(client)})
     login(client, "super1")
     assert client.get("/finance").status_code == 200 and 'data-testid="finance-link"' in client.get("/supervisor").text
+
+
+def test_a_second_tab_is_refused_even_when_the_same_clerk_edited_last(as_role, demo_settings):
+    number = done_job(demo_settings, charge=Charge.PAID, quote=80)
+    with db_session(demo_settings) as db:
+        ticket = db.scalar(select(Ticket).where(Ticket.number == number))
+        ticket.updated_by_id = user_id(db, "desk1")
+        db.commit()
+    client = as_role("desk")
+    panel = client.get(f"/tickets/{number}/aftercare").text
+    version = re.search(r'name="version" value="(\d+)"', panel).group(1)
+    first = {"key": "tab-one", "version": version, "amount": "80", "method": "cash", "_csrf_token": csrf(client)}
+    assert client.post(f"/tickets/{number}/payment", data=first, headers=HTMX).status_code == 200
+    second = client.post(f"/tickets/{number}/payment", data={**first, "key": "tab-two"}, headers=HTMX)
+    assert second.status_code == 409
+    with db_session(demo_settings) as db:
+        ticket = db.scalar(select(Ticket).where(Ticket.number == number))
+        assert len(list(db.scalars(select(Payment).where(Payment.ticket_id == ticket.id)))) == 1
