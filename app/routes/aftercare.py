@@ -11,7 +11,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.i18n import gettext as _
 from app.live import after_ticket_saved
@@ -72,6 +74,11 @@ class ReturnVisitController(Controller):
         except (TransitionError, Conflict) as exc:
             await db_session.rollback()
             return await self._page(db_session, message=conflict_message(exc), status=CONFLICT)
+        except (StaleDataError, IntegrityError):
+            # Two clerks saved the same call at once: the first one's record stands.
+            await db_session.rollback()
+            return await self._page(db_session, message=_("Someone recorded this call at the same moment. Here is the queue as it is now."),
+                                    status=CONFLICT)
         if visit.follow_up_ticket_id:
             follow_up = await db_session.get(Ticket, visit.follow_up_ticket_id)
             response = Redirect(path=f"/tickets/{follow_up.number}?new=1", status_code=303)

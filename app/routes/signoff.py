@@ -7,7 +7,9 @@ import datetime as dt
 from litestar import Controller, Request, Response, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.live import announce
 from app.models import Role
@@ -31,6 +33,11 @@ class ResidentSignoffController(Controller):
         form = await form_dict(request)
         try:
             await signoff.sign(db_session, ticket, form, request.user, "own_phone", dt.datetime.now(dt.timezone.utc), local_tz())
+            await db_session.flush()
+        except (StaleDataError, IntegrityError):
+            # Signed at the same moment on the technician's phone: that sign-off stands.
+            await db_session.rollback()
+            return Redirect(path=f"/my/tickets/{number}", status_code=303)
         except FormErrors as exc:
             await db_session.rollback()
             return await self._page(request, db_session, number, form, errors=exc.errors, status=422)
