@@ -20,8 +20,10 @@ async def form_dict(request: Request) -> dict[str, str]:
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    # Only same-site paths: "//evil.example" and "https://..." would turn the login into an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Only same-site paths: "//evil.example" and "https://..." would turn the login into an open redirect,
+    # and browsers drop tabs and newlines, so "/\t/evil.example" would become one too.
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(ord(character) < 0x20 for character in target)):
         return target
     return fallback
 

@@ -74,7 +74,10 @@ class SlotPicker:
         try:
             start_text, end_text = form.get("window", "").split("/")
             start, end = dt.datetime.fromisoformat(start_text), dt.datetime.fromisoformat(end_text)
-        except ValueError:
+            if start.tzinfo is None or end.tzinfo is None:
+                raise ValueError("a window is always sent with its offset")
+            start.astimezone(local_tz()), end.astimezone(local_tz())  # far years overflow here, not later
+        except (ValueError, OverflowError):
             return await self.render(request, db, ticket, message=_("Pick one of the times offered."), status=422)
         settings = await company_settings.load(db)
         if (why := booking.blocker(ticket)) is not None:

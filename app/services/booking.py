@@ -213,6 +213,8 @@ async def book(db: AsyncSession, ticket: Ticket, start: dt.datetime, end: dt.dat
     if chosen is None or not chosen.available:
         raise SlotTaken(options)
     had = (ticket.window_start, ticket.window_end) if ticket.window_start else None
+    if had == (start, end) and ticket.status is not Status.NO_ACCESS:
+        return  # the same booking sent twice (a double click): nothing to change, nothing to tell
     await _leave_plan(db, ticket, tz)
     if ticket.status in OFFERED_STATUSES:
         ticket.technician_id, ticket.offered_at = None, None

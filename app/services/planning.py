@@ -93,15 +93,18 @@ async def day_signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> tuple:
         Ticket.status.in_(PLANNABLE),
         or_(and_(Ticket.window_start < end, Ticket.window_end > start),
             and_(Ticket.window_start.is_(None), Ticket.created_at >= start, Ticket.created_at < end))).subquery()
+    # A technician's trades, an account switched off, a trade's service minutes: all change the day.
     staff = (select(func.count().label("n"), func.max(ShiftTemplate.updated_at).label("shifts"),
-                    func.max(Technician.updated_at).label("technicians"))
+                    func.max(Technician.updated_at).label("technicians"), func.max(User.updated_at).label("accounts"),
+                    select(func.max(Trade.updated_at)).scalar_subquery().label("trades"))
              .select_from(ShiftTemplate).join(Technician, Technician.id == ShiftTemplate.technician_id)
+             .join(User, User.id == Technician.user_id)
              .where(ShiftTemplate.weekday == day.weekday()).subquery())
     plan = select(DayPlan.id, DayPlan.version).where(DayPlan.day == day)
     row = (await db.execute(select(
         tickets.c.n, tickets.c.versions, tickets.c.at,
         plan.with_only_columns(DayPlan.id).scalar_subquery(), plan.with_only_columns(DayPlan.version).scalar_subquery(),
-        staff.c.n, staff.c.shifts, staff.c.technicians,
+        staff.c.n, staff.c.shifts, staff.c.technicians, staff.c.accounts, staff.c.trades,
     ).select_from(tickets.join(staff, true())))).one()  # two one-row aggregates side by side
     return tuple(row)
 

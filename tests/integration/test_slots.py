@@ -260,3 +260,20 @@ def test_after_no_access_the_resident_rebooks_and_the_visit_returns_to_the_queue
     rebooked = run(demo_settings, look)
     assert rebooked.status is Status.TRIAGED and rebooked.technician_id is None
     assert rebooked.window_start.astimezone(TZ).date() == day
+
+
+def test_a_double_click_books_once_and_a_forged_window_is_refused(client, demo_settings):
+    number = _resident_ticket(demo_settings, "TWICE")
+    day = today() + dt.timedelta(days=4)
+    login(client, RESIDENT_PHONE)
+    value = re.findall(r'name="window" value="([^"]+)"(?! disabled)', client.get(f"/my/tickets/{number}/slots?day={day}").text)[0]
+    assert post(client, f"/my/tickets/{number}/slots", {"window": value}).status_code == 200
+    assert post(client, f"/my/tickets/{number}/slots", {"window": value}).status_code == 200
+
+    async def kinds(db):
+        ticket = await db.scalar(select(Ticket).where(Ticket.number == number))
+        return list(await db.scalars(select(TicketEvent.kind).where(TicketEvent.ticket_id == ticket.id)))
+
+    assert [k for k in run(demo_settings, kinds) if k in ("booked", "rescheduled")] == ["booked"]
+    for forged in ("9999-12-31T23:00:00+00:00/9999-12-31T23:59:00+00:00", "2026-11-30T10:00/2026-11-30T12:00", "soon"):
+        assert post(client, f"/my/tickets/{number}/slots", {"window": forged}).status_code == 422

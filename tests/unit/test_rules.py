@@ -141,3 +141,18 @@ def test_paid_emergencies_are_dispatched_before_consent_but_normal_jobs_wait():
     burst = Ticket(id=3, status=Status.TRIAGED, urgency=Urgency.EMERGENCY, trade_code="plumbing", charge=Charge.PAID, quote_total=80.0)
     assert dispatch_blockers(normal, settings) == ["业主尚未同意报价。"]
     assert dispatch_blockers(burst, settings) == []
+
+
+def test_a_month_far_from_now_is_no_month_and_redirects_stay_on_the_site():
+    import datetime as dt
+
+    from app.routes.forms import safe_next
+    from app.services.reports.month import parse_month
+
+    today = dt.date(2026, 11, 23)
+    assert parse_month("2026-10", today) == dt.date(2026, 10, 1)
+    assert parse_month("", today) == dt.date(2026, 11, 1)
+    assert parse_month("9999-12", today) is None and parse_month("0001-01", today) is None
+    assert safe_next("/tech/jobs/BX1", "/tech") == "/tech/jobs/BX1"
+    assert safe_next("/\t/evil.example", "/tech") == "/tech"
+    assert safe_next("//evil.example", "/tech") == "/tech"

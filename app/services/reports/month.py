@@ -154,9 +154,11 @@ def parse_month(text: str, today: dt.date) -> dt.date | None:
         return today.replace(day=1)
     try:
         year, month = (int(part) for part in text.split("-"))
-        return dt.date(year, month, 1)
+        first_day = dt.date(year, month, 1)
     except ValueError:
         return None
+    # Far years would overflow the previous/next month links; nobody reports a repair in them.
+    return first_day if 2000 <= year <= 2100 else None
 
 
 def next_month(first_day: dt.date) -> dt.date:
