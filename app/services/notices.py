@@ -100,6 +100,3 @@ async def mark_read(db: AsyncSession, user: User, now: dt.datetime) -> None:
     await db.execute(update(Notice).where(Notice.user_id == user.id, Notice.sent_at.is_not(None), Notice.read_at.is_(None))
                      .values(read_at=now))
 
-
-async def for_ticket(db: AsyncSession, ticket: Ticket) -> list[Notice]:
-    return list(await db.scalars(select(Notice).where(Notice.ticket_id == ticket.id).order_by(Notice.due_at)))

@@ -344,3 +344,14 @@ def test_the_morning_list_downloads_as_csv_in_the_page_s_order(reports_client):
     assert rows[1][1] == "已超时" and rows[1][0] == "BX-B"
     by_trade = client.get("/reports/morning.csv?trade=plumbing")
     assert all(row[7] == "给排水" for row in list(csv.reader(io.StringIO(by_trade.content.decode("utf-8-sig"))))[1:])
+
+
+def test_revenue_counts_what_the_technician_charged_on_site(history):
+    """A's quote was 200; on site the work came to 150: the month earns 150, as finance collects."""
+    from app.models import SiteRecord
+
+    settings, ids = history
+    with db_session(settings) as db:
+        db.add(SiteRecord(ticket_id=ids["A"], cause="阀芯老化", work_done="更换阀芯", total=150))
+        db.commit()
+    assert october(settings).total.revenue == pytest.approx(1500.0 - 50)

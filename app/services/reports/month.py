@@ -24,6 +24,7 @@ from app.models import (
     Estate,
     PlanStop,
     ShiftTemplate,
+    SiteRecord,
     Status,
     Technician,
     Ticket,
@@ -195,7 +196,9 @@ def _month_tickets(start: dt.datetime, end: dt.datetime, offset_s: int):  # noqa
     # Each time is turned into seconds once per ticket, in a table of its own: SQLite would otherwise
     # parse the same text again for every expression that reads it.
     times = (
-        select(*GROUPINGS.values(), Ticket.rating, Ticket.charge, Ticket.quote_total, Ticket.status,
+        # What the job cost: the on-site record's total where the technician wrote one, else the quote.
+        select(*GROUPINGS.values(), Ticket.rating, Ticket.charge,
+               func.coalesce(func.nullif(SiteRecord.total, 0), Ticket.quote_total).label("quote_total"), Ticket.status,
                func.coalesce(ev.c.interrupted, 0).label("interrupted"),
                epoch(Ticket.created_at).label("created"), epoch(ev.c.on_site_at).label("on_site"),
                epoch(ev.c.completed_at).label("completed"), epoch(Ticket.sla_due_at).label("due"),
@@ -203,6 +206,7 @@ def _month_tickets(start: dt.datetime, end: dt.datetime, offset_s: int):  # noqa
         .select_from(Ticket)
         .outerjoin(ev, ev.c.ticket_id == Ticket.id)
         .outerjoin(rep, rep.c.parent_id == Ticket.id)
+        .outerjoin(SiteRecord, SiteRecord.ticket_id == Ticket.id)
         .where(in_month)
         .cte("ticket_times")
         .prefix_with("MATERIALIZED")
