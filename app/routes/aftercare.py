@@ -20,7 +20,7 @@ from app.live import after_ticket_saved
 from app.models import Charge, Role, Ticket
 from app.routes.forms import conflict_message, form_dict
 from app.security import requires
-from app.services import company_settings, intake, receipts, reconciliation, repeats, return_visits
+from app.services import company_settings, intake, receipts, reconciliation, repeats, return_visits, signoff
 from app.services.validation import FormErrors
 from app.services.workflow import Conflict, TransitionError
 from app.web import local_tz
@@ -185,7 +185,7 @@ async def _panel(db: AsyncSession, ticket: Ticket, request: Request, **extra: ob
     await db.refresh(ticket)  # after a rollback the panel shows what is saved
     visit = await return_visits.of(db, ticket)
     payments = await reconciliation.payments_of(db, ticket)
-    due = await reconciliation.amount_due(db, ticket)
+    due = await signoff.amount_due(db, ticket)
     paid = round(sum(p.amount for p, _u in payments), 2)
     follow_up = await db.get(Ticket, visit.follow_up_ticket_id) if visit and visit.follow_up_ticket_id else None
     return {

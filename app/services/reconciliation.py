@@ -19,15 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.i18n import gettext as _
 from app.models import Charge, Payment, ReconciliationClose, SiteRecord, Status, Ticket, TicketEvent, User
 from app.services import notices, receipts
+from app.services.planning import day_bounds
 from app.services.validation import Checker, FormErrors
 from app.services.workflow import TransitionError, check_version, record
 
 PAYABLE = (Status.COMPLETED, Status.CONFIRMED, Status.CLOSED)
-
-
-def day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
-    return start, start + dt.timedelta(days=1)
 
 
 async def closed(db: AsyncSession, cashier_id: int, day: dt.date) -> ReconciliationClose | None:
@@ -187,9 +183,3 @@ async def payments_of(db: AsyncSession, ticket: Ticket) -> list[tuple[Payment, U
     rows = await db.execute(select(Payment, User).outerjoin(User, User.id == Payment.recorded_by_id)
                             .where(Payment.ticket_id == ticket.id).order_by(Payment.at))
     return [tuple(r) for r in rows]
-
-
-async def amount_due(db: AsyncSession, ticket: Ticket) -> float | None:
-    if ticket.charge is not Charge.PAID:
-        return None
-    return (await _amounts_due(db, [ticket]))[ticket.id]
