@@ -28,7 +28,8 @@ class SiteRecord(BigIntAuditBase):
 class ConsentCode(BigIntAuditBase):
     """A one-time code sent to the resident: typed on the technician's phone, it is their consent.
 
-    Only a hash is kept; the code itself lives in the resident's message and nowhere else."""
+    This row keeps only a keyed hash. The code itself is in the resident's message (`Notice.data`)
+    until it is used, replaced or found expired; then the message's copy is blanked (consent_codes)."""
 
     __tablename__ = "consent_codes"
 

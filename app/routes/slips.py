@@ -4,6 +4,7 @@ visits that found nobody home."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
@@ -33,6 +34,7 @@ class SlipsController(Controller):
         now = _now()
         return Template("desk/slips.html", status_code=status, context={
             "rows": await coordination.open_slips(db, now), "message": message,
+            "new_key": lambda: secrets.token_urlsafe(12),
             **await coordination.attention(db, now),
         })
 
@@ -45,7 +47,7 @@ class SlipsController(Controller):
     async def act(self, slip_id: int, request: Request, db_session: AsyncSession) -> Response:
         form = await form_dict(request)
         try:
-            await coordination.act(db_session, slip_id, form.get("action", ""), request.user, _now())
+            await coordination.act(db_session, slip_id, form.get("action", ""), request.user, _now(), key=form.get("key", ""))
         except (FormErrors, TransitionError) as exc:
             await db_session.rollback()
             text = " ".join(exc.errors.values()) if isinstance(exc, FormErrors) else conflict_message(exc)

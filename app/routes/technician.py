@@ -9,8 +9,11 @@ from pathlib import Path
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.i18n import gettext as _
 from app.live import announce
 from app.models import Role, Status, Ticket
 from app.routes.forms import conflict_message, form_dict, safe_next
@@ -107,13 +110,21 @@ class TechnicianController(Controller):
         back = safe_next(form.get("next"), f"/tech/jobs/{number}")
         try:
             await action(ticket, form)
+            await db.commit()
         except FormErrors as exc:
             await db.rollback()
             return await self._refused(request, db, number, errors=exc.errors, status=UNPROCESSABLE, back=back)
         except (TransitionError, Conflict) as exc:
             await db.rollback()
             return await self._refused(request, db, number, message=conflict_message(exc), status=CONFLICT, back=back)
-        await db.commit()
+        except (StaleDataError, IntegrityError):
+            # A retry of this tap (or another change) committed between our look-up of the key and
+            # our commit: the ticket's version no longer matches. If it was this tap, it is saved.
+            await db.rollback()
+            _technician, ticket = await self._job(request, db, number)
+            if not form.get("tap") or await tech_status.event_with_tap(db, ticket, form["tap"]) is None:
+                return await self._refused(request, db, number, status=CONFLICT, back=back,
+                                           message=_("This job was changed at the same moment. Check what is saved and tap again."))
         if request.headers.get("hx-request"):
             response = await self._taps(request, db, ticket, saved=True, back=back)
         else:
@@ -277,13 +288,22 @@ class TechnicianController(Controller):
         form = await form_dict(request)
         try:
             await signoff.sign(db_session, ticket, form, request.user, "technician_phone", _now(), local_tz())
+            await db_session.commit()
         except FormErrors as exc:
             await db_session.rollback()
             return await self._signoff_page(request, db_session, number, form=form, errors=exc.errors, status=UNPROCESSABLE)
         except (TransitionError, Conflict) as exc:
             await db_session.rollback()
             return await self._signoff_page(request, db_session, number, form=form, message=conflict_message(exc), status=CONFLICT)
-        await db_session.commit()
-        response = await self._signoff_page(request, db_session, number)
+        except (StaleDataError, IntegrityError):
+            # A double submit: the other request saved its sign-off first (one per ticket). That one
+            # stands; without it, something else changed the job and the form must be looked at again.
+            await db_session.rollback()
+            _technician, ticket = await self._job(request, db_session, number)
+            if await signoff.of(db_session, ticket) is None:
+                return await self._signoff_page(request, db_session, number, form=form, status=CONFLICT,
+                                                message=_("This job was changed at the same moment. Check what is saved and try again."))
+        # Post/redirect/get: refreshing the thank-you page must not post the sign-off again.
+        response = Redirect(path=f"/tech/jobs/{number}/signoff", status_code=303)
         response.background = announce(request.app, "ticket")
         return response

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
 from app.labels import SLIP_REASONS
-from app.models import CoordinationSlip, Status, Ticket, User
+from app.models import CoordinationSlip, Status, Ticket, TicketEvent, User
 from app.services import company_settings, notices
 from app.services.validation import Checker, FormErrors
 from app.services.workflow import TransitionError, record, transition
@@ -45,7 +45,20 @@ def working_deadline(start: dt.datetime, hours: float, tz: ZoneInfo, rule: dict[
         local = dt.datetime.combine(local.date() + dt.timedelta(days=1), dt.time(), tz) + dt.timedelta(hours=work_start)
 
 
+async def _event_with_key(db: AsyncSession, ticket: Ticket, field: str, key: str, **match: object) -> TicketEvent | None:
+    """The event a form with this random key already saved (a resent form finds it and changes nothing)."""
+    events = await db.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id, TicketEvent.data.is_not(None)))
+    return next((e for e in events if (e.data or {}).get(field) == key
+                 and all((e.data or {}).get(name) == value for name, value in match.items())), None)
+
+
 async def open_slip(db: AsyncSession, ticket: Ticket, form: dict, actor: User, now: dt.datetime, tz: ZoneInfo) -> CoordinationSlip:
+    # The key first: a resent pause form finds the job already paused, which is its own success.
+    if form.get("tap") and await _event_with_key(db, ticket, "tap", form["tap"]) is not None:
+        saved = await db.scalar(select(CoordinationSlip).where(CoordinationSlip.ticket_id == ticket.id)
+                                .order_by(CoordinationSlip.id.desc()).limit(1))
+        if saved is not None:
+            return saved
     if ticket.status is not Status.IN_PROGRESS:
         raise TransitionError(_("Only work in progress can be paused."))
     check = Checker(form)
@@ -70,8 +83,10 @@ def inspection_deadline(now: dt.datetime, tz: ZoneInfo, rule: dict[str, int]) ->
 
 def _inspection(check: Checker, raw: str, now: dt.datetime, tz: ZoneInfo, rule: dict[str, int]) -> dt.datetime | None:
     try:
-        at = dt.datetime.fromisoformat(raw.strip()).replace(tzinfo=tz).astimezone(dt.timezone.utc)
-    except ValueError:
+        at = dt.datetime.fromisoformat(raw.strip())
+        # The form's datetime-local field is the company's local time; an explicit offset is kept.
+        at = (at.replace(tzinfo=tz) if at.tzinfo is None else at).astimezone(dt.timezone.utc)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved across an offset
         check.fail("inspection_at", _("Enter the inspection date and time."))
         return None
     latest = inspection_deadline(now, tz, rule)
@@ -118,13 +133,19 @@ async def open_slips(db: AsyncSession, now: dt.datetime) -> list[SlipRow]:
     return sorted(rows, key=lambda r: (not r.slip.joint_visit, min(r.follow_up_due_at, r.update_due_at)))
 
 
-async def act(db: AsyncSession, slip_id: int, action: str, actor: User, now: dt.datetime) -> SlipRow:
+async def act(db: AsyncSession, slip_id: int, action: str, actor: User, now: dt.datetime, key: str = "") -> SlipRow:
+    """One of the desk's actions. `key` is the random key rendered into the form: a double click or a
+    resent form finds its event and changes nothing (two "failed" clicks must not be two failures)."""
     slip = await db.get(CoordinationSlip, slip_id)
-    if slip is None or slip.closed_at is not None:
+    if slip is None:
+        raise TransitionError(_("This coordination slip is closed."))
+    ticket = await db.get(Ticket, slip.ticket_id)
+    if key and await _event_with_key(db, ticket, "key", key, slip=slip.id) is not None:
+        return row(slip, ticket, now, await rules(db))
+    if slip.closed_at is not None:
         raise TransitionError(_("This coordination slip is closed."))
     if action not in ACTIONS:
         raise FormErrors({"action": _("Unknown action.")})
-    ticket = await db.get(Ticket, slip.ticket_id)
     if action == "followed_up":
         slip.followed_up_at = now
     elif action == "resident_updated":
@@ -133,7 +154,7 @@ async def act(db: AsyncSession, slip_id: int, action: str, actor: User, now: dt.
         # The resident was not reached or did not agree: that is a follow-up too.
         slip.failures = [*slip.failures, now.isoformat()]
         slip.followed_up_at = now
-    record(db, ticket, actor, "slip", at=now, data={"action": action, "slip": slip.id})
+    record(db, ticket, actor, "slip", at=now, data={"action": action, "slip": slip.id, **({"key": key} if key else {})})
     rule = await rules(db)
     if action == "failed" and not slip.joint_visit and _recent_failures(slip, now, rule) >= 2:
         slip.joint_visit = True

@@ -1,4 +1,5 @@
-"""Offering jobs to technicians: accept, decline with a reason, or let the offer time out.
+"""Offering jobs to technicians: decline with a reason, or let the offer time out (accepting is a
+tap: tech_status.tap).
 
 A declined or timed-out job goes back to the queue and the next plan leaves that technician out
 (`Ticket.declined_by`). Every step is a ticket event.
@@ -20,11 +21,6 @@ from app.services.workflow import TransitionError, transition
 def _own_offer(ticket: Ticket, technician: Technician) -> None:
     if ticket.status is not Status.ASSIGNED or ticket.technician_id != technician.id:
         raise TransitionError(_("This job is no longer offered to you."))
-
-
-async def accept(db: AsyncSession, ticket: Ticket, technician: Technician, actor: User, now: dt.datetime) -> None:
-    _own_offer(ticket, technician)
-    transition(db, ticket, Status.ACCEPTED, actor, at=now)
 
 
 async def decline(db: AsyncSession, ticket: Ticket, technician: Technician, reason: str, actor: User | None,

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
 from app.labels import status_name
-from app.models import Charge, PlanStop, SiteRecord, Status, Ticket, TicketEvent, Urgency, User
+from app.models import Charge, PlanStop, SiteRecord, Status, Technician, Ticket, TicketEvent, Urgency, User
 from app.services import coordination, notices, return_visits
 from app.services.company_settings import CompanySettings
 from app.services.ticket_actions import pending_approvals
@@ -39,7 +39,8 @@ class Saved:
     new: bool
 
 
-async def _event_with_tap(db: AsyncSession, ticket: Ticket, key: str) -> TicketEvent | None:
+async def event_with_tap(db: AsyncSession, ticket: Ticket, key: str) -> TicketEvent | None:
+    """The event a tap with this key saved, if any (also asked again after a commit lost a race)."""
     events = await db.scalars(select(TicketEvent).where(TicketEvent.ticket_id == ticket.id, TicketEvent.data.is_not(None)))
     return next((e for e in events if (e.data or {}).get("tap") == key), None)
 
@@ -68,7 +69,7 @@ def work_blockers(ticket: Ticket, settings: CompanySettings) -> list[str]:
 async def tap(db: AsyncSession, ticket: Ticket, to: Status, key: str, actor: User, now: dt.datetime,
               settings: CompanySettings) -> Saved:
     if key:
-        earlier = await _event_with_tap(db, ticket, key)
+        earlier = await event_with_tap(db, ticket, key)
         if earlier is not None:
             return Saved(ticket.status, earlier.at, new=False)
     if to is ticket.status:
@@ -79,6 +80,12 @@ async def tap(db: AsyncSession, ticket: Ticket, to: Status, key: str, actor: Use
     if (ticket.status, to) not in TRANSITIONS:  # the table's refusal first: it says what is wrong
         raise TransitionError(_("A ticket that is “%(frm)s” cannot become “%(to)s”.",
                                 frm=status_name(ticket.status), to=status_name(to)))
+    if to is S.ACCEPTED:
+        # Only the technician the job is offered to may accept it: a declined, timed-out or
+        # reassigned offer is no longer theirs, whatever page their phone still shows.
+        own = await db.scalar(select(Technician.id).where(Technician.user_id == actor.id))
+        if own is None or ticket.technician_id != own:
+            raise TransitionError(_("This job is no longer offered to you."))
     # Water, fire, gas and trapped people come first: their consent may follow, but not the bill.
     urgent_start = to is S.IN_PROGRESS and ticket.urgency in (Urgency.EMERGENCY, Urgency.URGENT)
     if to in (S.IN_PROGRESS, S.COMPLETED) and not urgent_start:
@@ -121,7 +128,7 @@ async def _travel(db: AsyncSession, ticket: Ticket) -> dt.timedelta:
 async def running_late(db: AsyncSession, ticket: Ticket, form: dict, actor: User, now: dt.datetime) -> None:
     if ticket.status not in BEFORE_ARRIVAL[1:]:
         raise TransitionError(_("Only a job you have not reached yet can be late."))
-    if form.get("tap") and await _event_with_tap(db, ticket, form["tap"]):
+    if form.get("tap") and await event_with_tap(db, ticket, form["tap"]):
         return
     check = Checker(form)
     minutes = check.number("eta_minutes", low=5, high=480)

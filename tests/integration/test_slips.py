@@ -116,3 +116,58 @@ def test_two_failed_agreements_within_a_week_call_for_a_joint_visit(client, demo
 def test_other_roles_cannot_act_on_slips(client, demo_settings):
     as_tech(client)
     assert client.get("/desk/slips").status_code == 403
+
+
+def test_a_double_clicked_agreement_failed_counts_once(client, demo_settings):
+    import re
+
+    number = open_slip(client, demo_settings)
+    switch(client, ACCOUNTS["desk"])
+    with db_session(demo_settings) as db:
+        slip_id = db.scalar(select(CoordinationSlip.id).join(Ticket).where(Ticket.number == number))
+    page = client.get("/desk/slips").text
+    card = page[page.index(f'data-testid="slip-{number}"'):]
+    form = re.search(r'name="action" value="failed"><input type="hidden" name="key" value="([^"]+)"', card)
+    # The browser sends the same form twice: one failure, no joint visit.
+    for _ in range(2):
+        assert post(client, f"/desk/slips/{slip_id}", {"action": "failed", "key": form.group(1)}).status_code == 200
+    with db_session(demo_settings) as db:
+        slip = db.get(CoordinationSlip, slip_id)
+        assert len(slip.failures) == 1 and slip.joint_visit is False
+    # A second click on a freshly loaded page is a second failure: two within the week call for the joint visit.
+    page = client.get("/desk/slips").text
+    card = page[page.index(f'data-testid="slip-{number}"'):]
+    fresh = re.search(r'name="action" value="failed"><input type="hidden" name="key" value="([^"]+)"', card).group(1)
+    assert fresh != form.group(1)
+    assert post(client, f"/desk/slips/{slip_id}", {"action": "failed", "key": fresh}).status_code == 200
+    with db_session(demo_settings) as db:
+        assert db.scalar(select(CoordinationSlip.joint_visit).where(CoordinationSlip.id == slip_id)) is True
+
+
+def test_a_resent_pause_form_shows_the_saved_pause(client, demo_settings):
+    number = make_job(demo_settings, status=Status.IN_PROGRESS)
+    as_tech(client)
+    soon = min(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=30), working_deadline(dt.datetime.now(dt.timezone.utc), 4, TZ, RULE))
+    form = {"reason": "parts", "inspection_at": local(soon), "tap": "pause-1"}
+    assert post(client, f"/tech/jobs/{number}/pause", form).status_code == 200
+    again = post(client, f"/tech/jobs/{number}/pause", form)
+    assert again.status_code == 200 and str(again.url).endswith(f"/tech/jobs/{number}")
+    with db_session(demo_settings) as db:
+        assert len(list(db.scalars(select(CoordinationSlip).join(Ticket).where(Ticket.number == number)))) == 1
+    assert [e.to_status for e in db_session(demo_settings).scalars(
+        select(TicketEvent).join(Ticket).where(Ticket.number == number, TicketEvent.to_status == Status.PAUSED))] == [Status.PAUSED]
+
+
+def test_an_inspection_time_with_an_offset_is_converted_and_impossible_dates_are_field_errors(client, demo_settings):
+    number = make_job(demo_settings, status=Status.IN_PROGRESS)
+    as_tech(client)
+    for impossible in ("0001-01-01T00:00", "9999-12-31T23:59-05:00", "2026-13-40T25:00"):
+        refused = post(client, f"/tech/jobs/{number}/pause", {"reason": "parts", "inspection_at": impossible})
+        assert refused.status_code == 422 and 'aria-invalid="true"' in refused.text, impossible
+    soon = (min(dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=30),
+                working_deadline(dt.datetime.now(dt.timezone.utc), 4, TZ, RULE))).replace(second=0, microsecond=0)
+    # Sent in UTC with its offset: read as that moment, not as Shanghai's clock reading 8 hours off.
+    assert post(client, f"/tech/jobs/{number}/pause", {"reason": "parts", "inspection_at": soon.isoformat()}).status_code == 200
+    with db_session(demo_settings) as db:
+        saved = db.scalar(select(CoordinationSlip.inspection_at).join(Ticket).where(Ticket.number == number))
+    assert saved.astimezone(dt.timezone.utc) == soon

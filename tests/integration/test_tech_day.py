@@ -8,7 +8,8 @@ import re
 import uuid
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from app.models import (
     Channel, Charge, ConsentCode, Notice, Occupancy, Payment, Signoff, Status, Technician, Ticket, TicketEvent,
@@ -205,10 +206,12 @@ def test_completing_needs_the_record_and_a_dearer_paid_job_needs_consent_by_one_
     assert consented.consent_channel == "on_site" and consented.consent_at is not None
     assert tap(client, number, "completed").status_code == 200
 
-    # The resident sees the code in their app, and the whole visit on the timeline.
+    # Used, the code is blanked in the resident's message: the message stays, saying a code was sent.
+    sent = [n for n in notices_of(demo_settings, number) if n.kind == "consent_code"]
+    assert len(sent) == 1 and sent[0].data["code"] == "••••••" and sent[0].data["total"] == "203.00"
     switch(client, ACCOUNTS["resident"])
     page = client.get(f"/my/tickets/{number}").text
-    assert code in page and 'data-testid="resident-signoff"' in page
+    assert code not in page and "••••••" in page and 'data-testid="resident-signoff"' in page
 
 
 def test_too_many_wrong_codes_need_a_new_code(client, demo_settings):
@@ -232,9 +235,14 @@ def test_resident_signs_off_on_the_technicians_phone_with_payment_and_receipt(cl
     assert tap(client, number, "completed").status_code == 200
     incomplete = post(client, f"/tech/jobs/{number}/signoff", {"attitude": "5", "skill": "9", "comment": "很好"})
     assert incomplete.status_code == 422 and "很好" in incomplete.text
-    done = post(client, f"/tech/jobs/{number}/signoff", {"attitude": "5", "skill": "4", "timeliness": "3", "overall": "4",
-                                                         "comment": "师傅很专业", "method": "wechat"})
-    assert done.status_code == 200 and 'data-testid="receipt-no"' in done.text
+    done = client.post(f"/tech/jobs/{number}/signoff", follow_redirects=False, data={
+        "attitude": "5", "skill": "4", "timeliness": "3", "overall": "4", "comment": "师傅很专业", "method": "wechat",
+        "_csrf_token": csrf(client)})
+    # Post/redirect/get: refreshing the thank-you page shows it again instead of posting again.
+    assert done.status_code == 303 and done.headers["location"] == f"/tech/jobs/{number}/signoff"
+    for _ in range(2):
+        thanks = client.get(f"/tech/jobs/{number}/signoff")
+        assert thanks.status_code == 200 and 'data-testid="receipt-no"' in thanks.text
     saved = ticket(demo_settings, number)
     assert saved.status is Status.CONFIRMED and saved.rating == 4
     with db_session(demo_settings) as db:
@@ -331,3 +339,133 @@ def test_before_and_after_photos_are_checked_and_stored_by_stage(client, demo_se
     with db_session(demo_settings) as db:
         stages = list(db.scalars(select(Photo.stage).join(Ticket).where(Ticket.number == number)))
     assert stages == ["before"]
+
+
+def consent_code_job(client, settings) -> tuple[str, str]:
+    """A paid job in progress whose dearer record waits for consent, and the code just sent."""
+    number = make_job(settings, status=Status.IN_PROGRESS)
+    as_tech(client)
+    record(client, number, charge="paid", labour=[("L-DRAIN", "1")])
+    assert post(client, f"/tech/jobs/{number}/code", {}).status_code == 200
+    return number, [n for n in notices_of(settings, number) if n.kind == "consent_code"][-1].data["code"]
+
+
+def test_a_guess_sent_in_parallel_cannot_use_a_try_already_taken(client, demo_settings):
+    from app.services import consent_codes
+    from tests.integration.test_board import run
+
+    number, code = consent_code_job(client, demo_settings)
+    with db_session(demo_settings) as db:
+        db.execute(update(ConsentCode).where(ConsentCode.ticket_id == ticket(demo_settings, number).id).values(attempts=4))
+        db.commit()
+
+    async def late_guess(db):
+        job = await db.scalar(select(Ticket).where(Ticket.number == number))
+        actor = await db.scalar(select(User).where(User.username == "tech01"))
+        seen = await db.scalar(select(ConsentCode).where(ConsentCode.ticket_id == job.id))
+        assert seen.attempts == 4  # this request saw one try left...
+        with db_session(demo_settings) as other:  # ...and a guess sent at the same moment took it
+            other.execute(update(ConsentCode).where(ConsentCode.id == seen.id).values(attempts=5))
+            other.commit()
+        return await consent_codes.check(db, job, code, actor, dt.datetime.now(dt.timezone.utc))
+
+    problem = run(demo_settings, late_guess)
+    assert problem is not None and ("Too many" in problem or "过多" in problem)
+    assert ticket(demo_settings, number).consent_at is None
+    with db_session(demo_settings) as db:
+        assert db.scalar(select(ConsentCode.attempts).join(Ticket).where(Ticket.number == number)) == 5
+
+
+def test_codes_resent_are_capped_and_replaced_codes_are_blanked_in_the_residents_messages(client, demo_settings):
+    number, first = consent_code_job(client, demo_settings)
+    for _ in range(2):
+        assert post(client, f"/tech/jobs/{number}/code", {}).status_code == 200
+    fourth = post(client, f"/tech/jobs/{number}/code", {})
+    assert fourth.status_code == 409 and ("last hour" in fourth.text or "小时" in fourth.text)
+    with db_session(demo_settings) as db:
+        assert len(list(db.scalars(select(ConsentCode).join(Ticket).where(Ticket.number == number)))) == 3
+    sent = [n.data["code"] for n in notices_of(demo_settings, number) if n.kind == "consent_code"]
+    assert len(sent) == 3 and sent[:2] == ["••••••", "••••••"] and re.fullmatch(r"\d{6}", sent[2])
+    assert post(client, f"/tech/jobs/{number}/code/check", {"code": first}).status_code == 422 or first == sent[2]
+
+
+def race_the_ticket(monkeypatch, settings, key_of_other):
+    """Make every tap lose a race: after this request's checks pass, another request (a retry of the
+    same tap, or something else) commits a change to the ticket first."""
+    from app.services import tech_status
+
+    real = tech_status.tap
+
+    async def losing(db, ticket, to, key, actor, now, company):
+        saved = await real(db, ticket, to, key, actor, now, company)
+        with db_session(settings) as other:
+            other.execute(update(Ticket).where(Ticket.id == ticket.id).values(version=Ticket.version + 1, status=to))
+            other.add(TicketEvent(ticket_id=ticket.id, at=now, kind="status", to_status=to, data={"tap": key_of_other(key)}))
+            other.commit()
+        return saved
+
+    monkeypatch.setattr(tech_status, "tap", losing)
+
+
+def test_a_retried_tap_that_loses_the_race_shows_what_the_first_one_saved(client, demo_settings, monkeypatch):
+    number = make_job(demo_settings)
+    as_tech(client)
+    race_the_ticket(monkeypatch, demo_settings, lambda key: key)
+    answer = tap(client, number, "en_route", "retry-1")
+    assert answer.status_code == 200 and f'id="taps-{number}"' in answer.text
+    en_route = [e for e in events(demo_settings, number) if e.to_status is Status.EN_ROUTE]
+    assert len(en_route) == 1 and en_route[0].data["tap"] == "retry-1"
+
+    other = make_job(demo_settings)
+    monkeypatch.undo()
+    race_the_ticket(monkeypatch, demo_settings, lambda key: "someone-else")
+    refused = tap(client, other, "en_route", "mine")
+    assert refused.status_code == 409 and 'data-testid="tap-message"' in refused.text
+
+
+def test_a_double_submitted_signoff_keeps_the_first_and_redirects(client, demo_settings, monkeypatch):
+    from app.services import signoff
+
+    number = make_job(demo_settings, status=Status.IN_PROGRESS)
+    as_tech(client)
+    record(client, number)
+    assert tap(client, number, "completed").status_code == 200
+    real = signoff.sign
+
+    async def second(db, ticket, form, actor, channel, now, tz):
+        with db_session(demo_settings) as other:  # the first submit commits while this one is checked
+            other.add(Signoff(ticket_id=ticket.id, attitude=5, skill=5, timeliness=5, overall=5, comment="",
+                              channel=channel, recorded_by_id=actor.id, at=now))
+            other.execute(update(Ticket).where(Ticket.id == ticket.id).values(version=Ticket.version + 1, status=Status.CONFIRMED))
+            other.commit()
+        return await real(db, ticket, form, actor, channel, now, tz)
+
+    monkeypatch.setattr(signoff, "sign", second)
+    again = client.post(f"/tech/jobs/{number}/signoff", follow_redirects=False, data={
+        "attitude": "5", "skill": "5", "timeliness": "5", "overall": "5", "_csrf_token": csrf(client)})
+    assert again.status_code == 303 and again.headers["location"] == f"/tech/jobs/{number}/signoff"
+    with db_session(demo_settings) as db:
+        assert len(list(db.scalars(select(Signoff).join(Ticket, Ticket.id == Signoff.ticket_id).where(Ticket.number == number)))) == 1
+
+
+def test_only_the_technician_offered_the_job_can_accept_it(client, demo_settings):
+    from app.services import company_settings, tech_status
+    from app.services.workflow import TransitionError
+    from tests.integration.test_board import run
+
+    number = make_job(demo_settings, status=Status.ASSIGNED, tech="tech02")
+    as_tech(client)
+    assert client.post(f"/tech/jobs/{number}/accept", data={"tap": "a1", "_csrf_token": csrf(client)}).status_code == 404
+
+    async def accept_as_tech01(db):
+        job = await db.scalar(select(Ticket).where(Ticket.number == number))
+        actor = await db.scalar(select(User).where(User.username == "tech01"))
+        await tech_status.tap(db, job, Status.ACCEPTED, "a2", actor, dt.datetime.now(dt.timezone.utc), await company_settings.load(db))
+
+    with pytest.raises(TransitionError):
+        run(demo_settings, accept_as_tech01)
+    assert ticket(demo_settings, number).status is Status.ASSIGNED
+    # The technician it is offered to accepts with the same tap.
+    switch(client, "tech02")
+    assert client.post(f"/tech/jobs/{number}/accept", data={"tap": "a3", "_csrf_token": csrf(client)}).status_code == 200
+    assert ticket(demo_settings, number).status is Status.ACCEPTED
