@@ -173,7 +173,6 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
     while ids and time.monotonic() < deadline:
         served = {s.job: (t, s.start) for t, r in current.items() for s in r.stops}
         left_out = [j for j in ids if j not in served]
-        here_row = None
         if left_out and rng.random() < focus:
             # room for a left-out job can only come from technicians of its trade around its window
             centre = rng.choice(left_out)
@@ -184,11 +183,13 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
             pool = [j for j, (t, _) in served.items() if t in able and _movable(jobs[j])]
             # seconds away in place, plus in time from the left-out job's windows
             near = sorted(pool, key=lambda j: here_row[job_loc[j]] + max(0, opens - served[j][1], served[j][1] - closes))
+            size = rng.randint(8, 24)
         else:
             centre = rng.choice(ids)
             here_row = tt[job_loc[centre]]
             near = sorted((j for j in served if _movable(jobs[j])), key=lambda j: here_row[job_loc[j]])
-        removed = set(near[: rng.randint(4, 14)])
+            size = rng.randint(4, 14)
+        removed = set(near[:size])
         trial = dict(current)
         changed = {served[j][0] for j in removed}
         for tech_id in changed:

@@ -19,23 +19,20 @@ SEARCH_MARGIN_S = 0.6  # left after the search for re-timing, the fill pass and 
 # the fill pass after the ruin-and-recreate search seldom finds anything left to do in more
 FILL_SHARE = 0.03
 FINISH_MARGIN_S = 0.15  # the fill pass stops this long before the time limit
-# share of a search's time for construct.improve; OR-Tools' guided local search polishes the rest
-# (gen_day seeds 1-5: 0.9 travelled 1-10 % less than 0.6 for the same weight)
-LNS_SHARE = 0.9
 
 
 def _searches(problem: Problem):
     """Two searches, one per core, set apart so they explore differently. Travel-only benchmarks: ILS
     with SISR ruin (SOLVER-NOTES.md), local cheapest insertion with automatic and with hot annealing
-    temperatures (RC1_2_1: 36.9k against 38.0k for other starts). Days that weigh priorities: regret
-    insertion and ruin-and-recreate in Python (construct.py), two chains with different seeds and
-    ruins, then guided local search; on gen_day seeds 1-5 they served more weight than OR-Tools' ILS
-    from parallel cheapest insertion (bench/RESULTS.md, 2026-11-23 07:xx)."""
+    temperatures (RC1_2_1: 36.9k against 38.0k for other starts), the second handing over to the
+    Python ruin-and-recreate (construct.py) after 30 % of its time. Days that weigh priorities:
+    regret insertion then ruin-and-recreate, beside OR-Tools' ILS from parallel cheapest insertion
+    handing over the same way; on the generated days each won on some seeds (bench/RESULTS.md)."""
     from .solver import Search
 
     if problem.objective == "travel":
         return [Search(), Search(temperatures=(1000.0, 10.0), ruin_visits=12, lns_after=0.3)]
-    return [Search(regret_start=True, method="gls"),
+    return [Search(regret_start=True),
             Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2)]
 
 
@@ -68,24 +65,19 @@ def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, wa
 
     began = time.monotonic()
     table = Timetable(problem, matrix)
-    lns_from = None
     if search.regret_start and not warm:
-        lns_from = regret_plan(table, eligible, deadline=began + seconds / 2)
+        # the plan goes back as it is: OR-Tools' ReadAssignmentFromRoutes searched without a time
+        # limit for break times that fit such a plan (gen_day seed 3: stuck for minutes)
+        routes = regret_plan(table, eligible, deadline=began + seconds / 2)
+        return _python_outcome(table, improve(table, routes, eligible, began + seconds, search.lns_seed, search.lns_focus))
     model = solver.build(problem, matrix, eligible, unit, balance_weight)
     if search.lns_after > 0 and not warm:
         outcome = solver.run(model, search, search.lns_after * seconds, None)
         if outcome is None:
             return None
-        lns_from = [_feasible_prefix(table, tech_id, jobs) for tech_id, jobs in outcome.routes.items()]
-        routes = improve(table, lns_from, eligible, began + seconds, search.lns_seed, search.lns_focus)
-        return _python_outcome(table, routes)
-    if lns_from is not None:
-        routes = improve(table, lns_from, eligible, began + LNS_SHARE * seconds, search.lns_seed, search.lns_focus)
-        warm = {r.technician: r.job_ids for r in routes}
-    outcome = solver.run(model, search, seconds - (time.monotonic() - began), warm)
-    if outcome is None and lns_from is not None:
-        outcome = _python_outcome(table, routes)
-    return outcome
+        routes = [_feasible_prefix(table, tech_id, jobs) for tech_id, jobs in outcome.routes.items()]
+        return _python_outcome(table, improve(table, routes, eligible, began + seconds, search.lns_seed, search.lns_focus))
+    return solver.run(model, search, seconds, warm)
 
 
 def _feasible_prefix(table: Timetable, tech_id: str, jobs: list[str]) -> Route:

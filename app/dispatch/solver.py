@@ -30,7 +30,7 @@ class Search:
     lean: bool = True  # switch off operators that measured as wasted time here
     gls_lambda: float = 0.1
     sort_by_penalty: bool = True  # insert high-priority jobs first when (re)creating
-    regret_start: bool = False  # start from construct.regret_plan + construct.improve, not OR-Tools' own
+    regret_start: bool = False  # construct.regret_plan + construct.improve only, no OR-Tools
     # > 0: after this share of the time, construct.improve takes over OR-Tools' answer to the end
     lns_after: float = 0.0
     lns_seed: int = 1
