@@ -13,7 +13,8 @@ import time
 from .problem import Route
 from .schedule import Timetable
 
-NO_SECOND = 10**9  # regret of a job only one route can still take: insert it before it loses that one
+NO_SECOND = 10**9
+PRICED_PLACES = 4  # feasible places whose response cost is computed, cheapest in travel first  # regret of a job only one route can still take: insert it before it loses that one
 
 
 class Insertions:
@@ -26,6 +27,7 @@ class Insertions:
         self.tt = table.tt
         self.loc = table.loc
         self.job_loc = {jid: table.loc[j.location] for jid, j in table.jobs.items()}
+        self.responds = {jid: bool(table.problem.response_cost_per_s(j)) for jid, j in table.jobs.items()}
         self.last_close = {jid: max((c for _, c in j.windows), default=None) for jid, j in table.jobs.items()}
 
     def latest_starts(self, tech, route: Route) -> list[int]:
@@ -47,7 +49,7 @@ class Insertions:
 
     def best(self, tech, route: Route, latest: list[int], job_id: str):
         """(cost, new order of the route) of the cheapest feasible insertion, or None. Cost: extra
-        travel plus the job's own response cost."""
+        travel plus the change in the route's response cost."""
         table, tt = self.table, self.tt
         job = table.jobs[job_id]
         at = self.job_loc[job_id]
@@ -77,16 +79,24 @@ class Insertions:
         if not candidates:
             return None
         candidates.sort()
-        per_s = table.problem.response_cost_per_s(job)
         ids = route.job_ids
+        priced = self.responds[job_id] or any(self.responds[j] for j in ids)
+        before = table.response_cost(route) if priced else 0
+        best, tried = None, 0
         for delta, k in candidates:
             order = [*ids[:k], job_id, *ids[k:]]
             if not table.fits(tech.id, order):
                 continue
-            if per_s:
-                delta += per_s * max(0, table.retime(tech.id, order).stops[k].start - first_open)
-            return delta, order
-        return None
+            if not priced:
+                return delta, order
+            # an emergency's wait costs more than travel: price a few feasible places in full
+            delta += table.response_cost(table.retime(tech.id, order)) - before
+            if best is None or delta < best[0]:
+                best = delta, order
+            tried += 1
+            if tried == PRICED_PLACES:
+                break
+        return best
 
 
 def regret_plan(table: Timetable, eligible: dict[str, list[int]], deadline: float = float("inf")) -> list[Route]:
