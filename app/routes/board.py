@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import OrderedDict
 
 from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.status_codes import HTTP_204_NO_CONTENT
 from litestar.channels import ChannelsPlugin
 from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import HTMXRequest
@@ -51,27 +53,32 @@ class BoardController(Controller):
     guards = [requires(Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)]  # noqa: RUF012
 
     async def _page(self, request: HTMXRequest, db: AsyncSession, day: dt.date, *, message: str | None = None,
-                    status: int = 200, fragment: bool = False, clear_optimise: bool = False) -> Response:
-        html = await self._board_html(request, db, day, message)
+                    status: int = 200, fragment: bool = False, clear_optimise: bool = False, since: str = "") -> Response:
+        stamp, html = await self._board_html(request, db, day, message)
         if fragment or (request.htmx and request.htmx.target == "board"):
+            if since and since == stamp and message is None and not clear_optimise:
+                # The board already shows this day as it is: leave it alone (a drag in progress, a scroll).
+                return Response(b"", status_code=HTTP_204_NO_CONTENT)
             if clear_optimise:
                 html += CLEAR_OPTIMISE_PANEL  # the proposal is the plan now, or stale: no longer pending
             return Response(html, media_type=MediaType.HTML, status_code=status)
         return Template("board/page.html", context={"board_html": html}, status_code=status)
 
-    async def _board_html(self, request: HTMXRequest, db: AsyncSession, day: dt.date, message: str | None) -> Markup:
-        """The board fragment, reused while nothing on the day changes: every open board refreshes on
-        every change anywhere, and most of those refreshes are of a day that stayed the same.
-
-        Keyed by the minute too, for the SLA texts and passed windows that move with the clock."""
+    async def _board_html(self, request: HTMXRequest, db: AsyncSession, day: dt.date, message: str | None) -> tuple[str, Markup]:
+        """The board fragment and a stamp of the day's state, reused while nothing on the day changes:
+        every open board refreshes on every change anywhere, and most of those refreshes are of a day
+        that stayed the same. The rendering is also keyed by the minute, for the SLA texts and passed
+        windows that move with the clock; the stamp is not (the countdowns tick in the browser)."""
         now = _now()
         settings = await company_settings.load(db)
-        key = (str(db.get_bind().url), day, now.replace(second=0, microsecond=0), get_locale(),
-               repr(sorted(settings.values.items())), await planning.day_signature(db, day, local_tz()))
+        state = (str(db.get_bind().url), day, get_locale(), repr(sorted(settings.values.items())),
+                 await planning.day_signature(db, day, local_tz()))
+        stamp = hashlib.sha256(repr(state).encode()).hexdigest()[:16]
+        key = (*state, now.replace(second=0, microsecond=0))
         if message is None and (html := _RENDERED.get(key)) is not None:
-            return html
+            return stamp, html
         board = board_service.build(await planning.load_day(db, day, local_tz(), settings), now)
-        context = {"board": board, "map": route_map.draw(board), "message": message, "now": now,
+        context = {"board": board, "map": route_map.draw(board), "message": message, "now": now, "stamp": stamp,
                    "clock": board_service.clock, "axis_percent": board_service.axis_percent,
                    "today": now.astimezone(local_tz()).date(), "dt": dt}
         html = Markup(request.app.template_engine.get_template("board/_board.html").render(**context))  # noqa: S704 - Jinja escaped it
@@ -79,11 +86,11 @@ class BoardController(Controller):
             _RENDERED[key] = html
             while len(_RENDERED) > RENDERED_KEPT:
                 _RENDERED.popitem(last=False)
-        return html
+        return stamp, html
 
     @get("/", name="board_home")
-    async def page(self, request: HTMXRequest, db_session: AsyncSession, day: str = "") -> Response:
-        return await self._page(request, db_session, _day(day) if day else _now().astimezone(local_tz()).date())
+    async def page(self, request: HTMXRequest, db_session: AsyncSession, day: str = "", since: str = "") -> Response:
+        return await self._page(request, db_session, _day(day) if day else _now().astimezone(local_tz()).date(), since=since)
 
     @post("/{day:str}/optimise", name="board_optimise")
     async def optimise(self, day: str, request: Request, db_session: AsyncSession) -> Template:

@@ -293,3 +293,42 @@ def test_board_page_shows_rows_queue_map_and_refuses_other_roles(client):
     login(client, ACCOUNTS["desk"])
     assert client.get("/board").status_code == 403
     assert post(client, f"/board/{tomorrow()}/optimise", {}).status_code == 403
+
+
+def test_a_board_refresh_of_an_unchanged_day_leaves_the_page_alone(client, demo_settings):
+    day = tomorrow() + dt.timedelta(days=9)
+    login(client, ACCOUNTS["dispatcher"])
+    htmx = {"HX-Request": "true", "HX-Target": "board"}
+    first = client.get(f"/board?day={day}", headers=htmx)
+    stamp = re.search(r'since=([0-9a-f]{16})', first.text).group(1)
+    assert client.get(f"/board?day={day}&since={stamp}", headers=htmx).status_code == 204
+
+    async def change(db):
+        building = await db.scalar(select(Building).limit(1))
+        db.add(Ticket(number=f"BX{day:%Y%m%d}-7001", channel=Channel.PHONE, status=Status.TRIAGED, urgency=Urgency.NORMAL,
+                      trade_code="plumbing", description="新预约", estate_id=building.estate_id, building_id=building.id,
+                      window_start=at(day, 10), window_end=at(day, 12)))
+
+    run(demo_settings, change)
+    changed = client.get(f"/board?day={day}&since={stamp}", headers=htmx)
+    assert changed.status_code == 200 and f"BX{day:%Y%m%d}-7001" in changed.text
+
+
+def test_every_request_inside_the_board_names_its_own_target(client, demo_settings):
+    """The board's own hx-target="this" is inherited: a child without a target of its own would
+    replace the whole board with its answer, and that board would hear no change again."""
+    day = tomorrow() + dt.timedelta(days=10)
+
+    async def repeat_in_the_queue(db):
+        first = await db.scalar(select(Ticket).where(Ticket.status == Status.CLOSED).limit(1))
+        db.add(Ticket(number=f"BX{day:%Y%m%d}-7101", channel=Channel.PHONE, status=Status.TRIAGED, urgency=Urgency.NORMAL,
+                      trade_code=first.trade_code, description="又坏了", estate_id=first.estate_id, building_id=first.building_id,
+                      unit_id=first.unit_id, parent_id=first.id, window_start=at(day, 10), window_end=at(day, 12)))
+
+    run(demo_settings, repeat_in_the_queue)
+    login(client, ACCOUNTS["dispatcher"])
+    page = client.get(f"/board?day={day}", headers={"HX-Request": "true", "HX-Target": "board"}).text
+    assert "repeat-note" in page
+    tags = re.findall(r"<[^>]*\bhx-(?:get|post)=[^>]*>", page)
+    assert tags
+    assert [tag for tag in tags if "hx-target=" not in tag] == []
