@@ -130,8 +130,16 @@ class Board:
         return technicians, tickets, trades
 
     def explain(self, text: str) -> str:
-        """A solver reason or rule break in the dispatcher's words, with names instead of solver keys."""
-        return reasons.localize(text, *self._names)
+        """A solver reason or rule break in the dispatcher's words, with names instead of solver keys.
+        Many jobs share a reason ("all 4 technicians with plumbing are full 17:00-19:00"): each
+        sentence is matched against the patterns once per board."""
+        if (said := self._explained.get(text)) is None:
+            said = self._explained[text] = reasons.localize(text, *self._names)
+        return said
+
+    @cached_property
+    def _explained(self) -> dict[str, str]:
+        return {}
 
     def emergencies(self) -> list[tuple[Block, Row, int | None]]:
         """Each planned emergency, who goes, and the arrival's minutes past the promise (<= 0: in time)."""
