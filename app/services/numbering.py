@@ -12,27 +12,32 @@ import datetime as dt
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import TicketCounter
+from app.models import ReceiptCounter, TicketCounter
 
 
 def format_number(day: dt.date, sequence: int) -> str:
     return f"BX{day:%Y%m%d}-{sequence:04d}"
 
 
-async def next_number(db: AsyncSession, day: dt.date) -> str:
+async def next_in_day(db: AsyncSession, counter: type[TicketCounter] | type[ReceiptCounter], day: dt.date) -> int:
+    """The day's next sequence from `counter` (a table with `day` and `last`), taken in this transaction."""
     key = f"{day:%Y%m%d}"
-    bump = update(TicketCounter).where(TicketCounter.day == key).values(last=TicketCounter.last + 1).returning(TicketCounter.last)
+    bump = update(counter).where(counter.day == key).values(last=counter.last + 1).returning(counter.last)
     sequence = (await db.execute(bump)).scalar_one_or_none()
     if sequence is None:
-        # First ticket of the day. Two first reports at once: the loser's INSERT fails on the unique
-        # day and its retry below finds the row.
+        # The day's first. Two firsts at once: the loser's INSERT fails on the unique day and its
+        # retry below finds the row.
         try:
             async with db.begin_nested():
-                db.add(TicketCounter(day=key, last=1))
+                db.add(counter(day=key, last=1))
             sequence = 1
         except Exception:  # noqa: BLE001 - an IntegrityError under any driver's name
             sequence = (await db.execute(bump)).scalar_one()
-    return format_number(day, sequence)
+    return sequence
+
+
+async def next_number(db: AsyncSession, day: dt.date) -> str:
+    return format_number(day, await next_in_day(db, TicketCounter, day))
 
 
 async def peek_last(db: AsyncSession, day: dt.date) -> int:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models import Payment, ReceiptCounter, Ticket, User
+from app.services.numbering import next_in_day
 
 METHODS = ("cash", "wechat", "alipay", "card")
 
@@ -22,17 +23,7 @@ def format_receipt(day: dt.date, sequence: int) -> str:
 
 
 async def next_receipt(db: AsyncSession, day: dt.date) -> str:
-    key = f"{day:%Y%m%d}"
-    bump = update(ReceiptCounter).where(ReceiptCounter.day == key).values(last=ReceiptCounter.last + 1).returning(ReceiptCounter.last)
-    sequence = (await db.execute(bump)).scalar_one_or_none()
-    if sequence is None:
-        try:
-            async with db.begin_nested():
-                db.add(ReceiptCounter(day=key, last=1))
-            sequence = 1
-        except Exception:  # noqa: BLE001 - the other first payment of the day made the row
-            sequence = (await db.execute(bump)).scalar_one()
-    return format_receipt(day, sequence)
+    return format_receipt(day, await next_in_day(db, ReceiptCounter, day))
 
 
 async def record_payment(db: AsyncSession, ticket: Ticket, amount: float, method: str, actor: User,
