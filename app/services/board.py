@@ -35,7 +35,7 @@ class Block:
     travel_s: int
     pinned: bool
     violations: list[str]
-    late: bool = False  # past the window by more than 30 minutes and the resident was not told
+    late: bool = False  # past the window by more than the late-flag minutes (settings), resident not told
     # Filled by `label_blocks`: the board shows hundreds of blocks, and one string per attribute
     # renders far faster than a dozen template expressions each.
     css: str = ""
