@@ -11,6 +11,7 @@ from app.models.places import Building, Estate, Unit
 from app.models.plans import DayPlan, PlanBreak, PlanStop, PlanUnassigned
 from app.models.store import StoreItem
 from app.models.tickets import (
+    DONE_STATUSES,
     OPEN_STATUSES,
     STARTED_STATUSES,
     Channel,
@@ -28,6 +29,7 @@ from app.models.tickets import (
 metadata = orm_registry.metadata
 
 __all__ = [
+    "DONE_STATUSES",
     "OPEN_STATUSES",
     "STAFF_ROLES",
     "STARTED_STATUSES",

@@ -34,6 +34,8 @@ class Status(str, enum.Enum):
 OPEN_STATUSES = frozenset(Status) - {Status.CONFIRMED, Status.CLOSED, Status.CANCELLED}
 # Work the plan must hold in place: it is on a technician's list and they have said yes.
 STARTED_STATUSES = frozenset({Status.EN_ROUTE, Status.ON_SITE, Status.IN_PROGRESS})
+# The work is done: what payments, return visits, repeat failures and linked duplicates go by.
+DONE_STATUSES = frozenset({Status.COMPLETED, Status.CONFIRMED, Status.CLOSED})
 
 
 class Urgency(str, enum.Enum):

@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.i18n import gettext as _
 from app.live import after_ticket_saved
-from app.models import Charge, Role, Ticket
+from app.models import DONE_STATUSES, Charge, Role, Ticket
 from app.routes.forms import conflict_message, form_dict
 from app.security import requires
 from app.services import company_settings, intake, receipts, reconciliation, repeats, return_visits, signoff
@@ -192,7 +192,7 @@ async def _panel(db: AsyncSession, ticket: Ticket, request: Request, **extra: ob
         "ticket": ticket, "visit": visit, "follow_up": follow_up, "visit_overdue": bool(visit and return_visits.overdue(visit, _now())),
         "repeat_note": await repeats.note_for(db, ticket), "repeated_by": await repeats.repeats_of(db, ticket),
         "payments": payments, "amount_due": due, "paid": paid,
-        "can_take_payment": request.user.role in DESK_SIDE and ticket.charge is Charge.PAID and ticket.status in reconciliation.PAYABLE,
+        "can_take_payment": request.user.role in DESK_SIDE and ticket.charge is Charge.PAID and ticket.status in DONE_STATUSES,
         "methods": receipts.METHODS, "new_key": secrets.token_urlsafe(16),
         "errors": {}, "form": {}, "message": None, "saved": None, **extra,
     }

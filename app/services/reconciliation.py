@@ -17,13 +17,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
-from app.models import Charge, Payment, ReconciliationClose, SiteRecord, Status, Ticket, TicketEvent, User
+from app.models import DONE_STATUSES, Charge, Payment, ReconciliationClose, SiteRecord, Status, Ticket, TicketEvent, User
 from app.services import notices, receipts
 from app.services.planning import day_bounds
 from app.services.validation import Checker, FormErrors
 from app.services.workflow import TransitionError, check_version, record
 
-PAYABLE = (Status.COMPLETED, Status.CONFIRMED, Status.CLOSED)
 
 
 async def closed(db: AsyncSession, cashier_id: int, day: dt.date) -> ReconciliationClose | None:
@@ -148,7 +147,7 @@ async def record_desk_payment(db: AsyncSession, ticket: Ticket, form: dict[str, 
         return None
     if ticket.charge is not Charge.PAID:
         raise TransitionError(_("Only a paid job takes a payment."))
-    if ticket.status not in PAYABLE:
+    if ticket.status not in DONE_STATUSES:
         raise TransitionError(_("A payment is taken once the work is completed."))
     check = Checker(form)
     amount = check.number("amount", low=0.01, high=100000)

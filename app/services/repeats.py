@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models import Status, Technician, Ticket, TicketEvent, User
+from app.models import DONE_STATUSES, Status, Technician, Ticket, TicketEvent, User
 from app.services.company_settings import DEFAULTS, CompanySettings
 from app.services.workflow import record
 
-DONE = (Status.COMPLETED, Status.CONFIRMED, Status.CLOSED)
 
 
 def _done_at():  # noqa: ANN202
@@ -42,7 +41,7 @@ async def previous_repair(db: AsyncSession, *, unit_id: int, trade_code: str, ex
         select(Ticket)
         .join(done, done.c.ticket_id == Ticket.id)
         .where(Ticket.unit_id == unit_id, Ticket.trade_code == trade_code, Ticket.id != exclude_id,
-               Ticket.status.in_(DONE), done.c.done_at >= now - dt.timedelta(days=window_days), done.c.done_at <= now)
+               Ticket.status.in_(DONE_STATUSES), done.c.done_at >= now - dt.timedelta(days=window_days), done.c.done_at <= now)
         .order_by(done.c.done_at.desc(), Ticket.id.desc())
         .limit(1)
     )

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
-from app.models import Channel, Charge, ReturnVisit, Scope, Signoff, SiteRecord, Status, Technician, Ticket, TicketEvent, User
+from app.models import DONE_STATUSES, Channel, Charge, ReturnVisit, Scope, Signoff, SiteRecord, Status, Technician, Ticket, TicketEvent, User
 from app.services import company_settings, intake
 from app.services.company_settings import CompanySettings
 from app.services.validation import Checker, FormErrors
@@ -27,7 +27,6 @@ from app.services.workflow import Conflict, record
 REASONS = ("paid", "low_rating", "unrated", "sample")
 SATISFACTION = ("satisfied", "neutral", "dissatisfied")
 SATISFIED_RATING = 4  # 4 and 5 stars are "satisfied"
-DONE = (Status.COMPLETED, Status.CONFIRMED, Status.CLOSED)
 # How far back the catch-up looks: older work is past every due time the rules can give.
 CATCH_UP = dt.timedelta(days=3)
 
@@ -116,7 +115,7 @@ async def catch_up(db: AsyncSession, now: dt.datetime, settings: CompanySettings
     tickets = list(await db.scalars(
         select(Ticket)
         .outerjoin(ReturnVisit, ReturnVisit.ticket_id == Ticket.id)
-        .where(Ticket.id.in_(recent), ReturnVisit.id.is_(None), Ticket.status.in_(DONE), Ticket.scope == Scope.IN_HOME)
+        .where(Ticket.id.in_(recent), ReturnVisit.id.is_(None), Ticket.status.in_(DONE_STATUSES), Ticket.scope == Scope.IN_HOME)
     ))
     if not tickets:
         return 0

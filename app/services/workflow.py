@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
 from app.labels import status_name
-from app.models import OPEN_STATUSES, Role, Status, Ticket, TicketEvent, User
+from app.models import DONE_STATUSES, OPEN_STATUSES, Role, Status, Ticket, TicketEvent, User
 
 S, R = Status, Role
 DESK_SIDE = frozenset({R.DESK, R.SUPERVISOR, R.ADMIN})
@@ -86,13 +86,12 @@ def record(db: AsyncSession, ticket: Ticket, actor: User | None, kind: str, *, n
     return event
 
 
-# When the original reaches one of these, its linked duplicates reach it too: they were the same fault.
-FOLLOWED_STATUSES = frozenset({S.COMPLETED, S.CONFIRMED, S.CLOSED})
+# When the original's work is done, its linked duplicates reach its status too: they were the same fault.
 
 
 async def carry_duplicates(db: AsyncSession, original: Ticket, actor: User | None, at: dt.datetime | None = None) -> int:
     """Move the open duplicates of `original` to its status, each with an event naming the original."""
-    if original.status not in FOLLOWED_STATUSES:
+    if original.status not in DONE_STATUSES:
         return 0
     followers = list(await db.scalars(
         select(Ticket).where(Ticket.duplicate_of_id == original.id, Ticket.status.in_(OPEN_STATUSES))

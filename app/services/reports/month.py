@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.models import (
+    DONE_STATUSES,
     Channel,
     Charge,
     DayPlan,
@@ -37,7 +38,6 @@ from app.services.reports.sqltime import epoch
 
 # A new ticket whose parent_id points at a completed one within this time makes the fix not first-time.
 REPEAT_WINDOW_S = 30 * 86400
-DONE = (Status.COMPLETED, Status.CONFIRMED, Status.CLOSED)
 ENDED = (Status.CONFIRMED, Status.CLOSED, Status.CANCELLED)  # no transition leads out of these
 INTERRUPTED = (Status.NO_ACCESS, Status.PAUSED)
 
@@ -218,7 +218,7 @@ def _month_tickets(start: dt.datetime, end: dt.datetime, offset_s: int):  # noqa
     # offset is the company zone's at the month's start (Asia/Shanghai keeps one all year).
     end_of_due_day = ((due + offset_s) // 86400 + 1) * 86400 - offset_s
     repeated = and_(t.repeat.is_not(None), t.repeat - completed <= REPEAT_WINDOW_S)
-    reached_done = or_(is_completed, t.status.in_(DONE))
+    reached_done = or_(is_completed, t.status.in_(DONE_STATUSES))
 
     def flag(condition) -> object:  # noqa: ANN001
         return case((condition, 1), else_=0)
