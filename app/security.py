@@ -52,6 +52,12 @@ def home_for(role: Role) -> str:
     return HOME_BY_ROLE[role]
 
 
+# Who reads which pages, named once for the route modules.
+STAFF = (Role.DESK, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)
+DESK_SIDE = (Role.DESK, Role.SUPERVISOR, Role.ADMIN)
+MANAGERS = (Role.SUPERVISOR, Role.ADMIN)  # also finance's readers: there is no finance role
+
+
 def requires(*roles: Role) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
     """A route guard letting only the given roles through; everyone else gets the 403 page."""
     allowed = frozenset(roles)

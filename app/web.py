@@ -23,6 +23,11 @@ def local_tz() -> ZoneInfo:
     return ZoneInfo(get_settings().timezone)
 
 
+def utc_now() -> dt.datetime:
+    """Now, as the database stores times; pages turn it into company time with `localtime`."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
 def localtime(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None:
         return ""

@@ -17,22 +17,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.i18n import gettext as _
 from app.live import after_ticket_saved
-from app.models import DONE_STATUSES, Charge, Role, Ticket
+from app.models import DONE_STATUSES, Charge, Ticket
 from app.routes.forms import conflict_message, form_dict
-from app.security import requires
+from app.security import DESK_SIDE, MANAGERS, STAFF, requires
 from app.services import company_settings, intake, receipts, reconciliation, repeats, return_visits, signoff
 from app.services.validation import FormErrors
 from app.services.workflow import Conflict, TransitionError
-from app.web import local_tz
+from app.web import local_tz, utc_now
 
-DESK_SIDE = (Role.DESK, Role.SUPERVISOR, Role.ADMIN)
-STAFF = (Role.DESK, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)
-FINANCE = (Role.SUPERVISOR, Role.ADMIN)  # no finance role: managers review the takings
 UNPROCESSABLE, CONFLICT = 422, 409
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class ReturnVisitController(Controller):
@@ -45,7 +39,7 @@ class ReturnVisitController(Controller):
 
     async def _page(self, db: AsyncSession, *, errors: dict | None = None, form: dict | None = None, visit_id: int | None = None,
                     candidates: list | None = None, message: str | None = None, status: int = 200) -> Template:
-        now = _now()
+        now = utc_now()
         await return_visits.catch_up(db, now, await company_settings.load(db))
         return Template("aftercare/return_visits.html", status_code=status, context={
             "rows": await return_visits.queue(db, now), "recent": await return_visits.recent(db, now), "now": now,
@@ -57,7 +51,7 @@ class ReturnVisitController(Controller):
     async def record(self, visit_id: int, request: Request, db_session: AsyncSession) -> Response:
         form = await form_dict(request)
         settings = await company_settings.load(db_session)
-        ctx = intake.Context(actor=request.user, settings=settings, now=_now(), tz=local_tz(),
+        ctx = intake.Context(actor=request.user, settings=settings, now=utc_now(), tz=local_tz(),
                              upload_dir=Path(request.app.state.settings.upload_dir))
         try:
             visit = await return_visits.record_call(db_session, visit_id, form, ctx)
@@ -89,7 +83,7 @@ class ReturnVisitController(Controller):
 
 class FinanceController(Controller):
     path = "/finance"
-    guards = [requires(*FINANCE)]  # noqa: RUF012
+    guards = [requires(*MANAGERS)]  # noqa: RUF012
 
     @get("/", name="finance_home")
     async def home(self) -> Redirect:
@@ -97,7 +91,7 @@ class FinanceController(Controller):
 
     @get("/reconciliation", name="reconciliation")
     async def page(self, db_session: AsyncSession, day: str = "") -> Template:
-        today = _now().astimezone(local_tz()).date()
+        today = utc_now().astimezone(local_tz()).date()
         try:
             chosen = dt.date.fromisoformat(day) if day else today
         except ValueError:
@@ -111,7 +105,7 @@ class FinanceController(Controller):
             "day": day, "typed_day": typed_day if typed_day is not None else day.isoformat(),
             "sheet": await reconciliation.day_sheet(db, day, local_tz()),
             "previous_day": day - dt.timedelta(days=1), "next_day": day + dt.timedelta(days=1),
-            "errors": errors or {}, "form": form or {}, "message": message, "now": _now(),
+            "errors": errors or {}, "form": form or {}, "message": message, "now": utc_now(),
         })
 
     @post("/reconciliation/close", name="reconciliation_close")
@@ -120,10 +114,10 @@ class FinanceController(Controller):
         try:
             day = dt.date.fromisoformat(form.get("day", ""))
         except ValueError:
-            return await self._page(db_session, _now().astimezone(local_tz()).date(),
+            return await self._page(db_session, utc_now().astimezone(local_tz()).date(),
                                     errors={"day": _("Enter a date as YYYY-MM-DD.")}, status=UNPROCESSABLE)
         try:
-            await reconciliation.close_day(db_session, day, form, request.user, _now(), local_tz())
+            await reconciliation.close_day(db_session, day, form, request.user, utc_now(), local_tz())
             await db_session.flush()
         except FormErrors as exc:
             await db_session.rollback()
@@ -160,7 +154,7 @@ class TicketAftercareController(Controller):
             return await _panel_response(db_session, ticket, request, full_page, message=_("Your role may not take payments."),
                                          status=403)
         try:
-            payment = await reconciliation.record_desk_payment(db_session, ticket, form, request.user, _now(), local_tz())
+            payment = await reconciliation.record_desk_payment(db_session, ticket, form, request.user, utc_now(), local_tz())
             await db_session.flush()
         except FormErrors as exc:
             await db_session.rollback()
@@ -189,7 +183,7 @@ async def _panel(db: AsyncSession, ticket: Ticket, request: Request, **extra: ob
     paid = round(sum(p.amount for p, _u in payments), 2)
     follow_up = await db.get(Ticket, visit.follow_up_ticket_id) if visit and visit.follow_up_ticket_id else None
     return {
-        "ticket": ticket, "visit": visit, "follow_up": follow_up, "visit_overdue": bool(visit and return_visits.overdue(visit, _now())),
+        "ticket": ticket, "visit": visit, "follow_up": follow_up, "visit_overdue": bool(visit and return_visits.overdue(visit, utc_now())),
         "repeat_note": await repeats.note_for(db, ticket), "repeated_by": await repeats.repeats_of(db, ticket),
         "payments": payments, "amount_due": due, "paid": paid,
         "can_take_payment": request.user.role in DESK_SIDE and ticket.charge is Charge.PAID and ticket.status in DONE_STATUSES,

@@ -26,7 +26,7 @@ from app.services import board as board_service
 from app.services import company_settings, planning, route_map
 from app.services.board_moves import MoveError, lock_route, move_job, toggle_pin
 from app.services.workflow import Conflict
-from app.web import local_tz
+from app.web import local_tz, utc_now
 
 
 
@@ -36,9 +36,6 @@ CLEAR_OPTIMISE_PANEL = Markup('<div id="optimise-panel" class="no-print" hx-swap
 _RENDERED: OrderedDict[tuple, Markup] = OrderedDict()
 RENDERED_KEPT = 16
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _day(value: str) -> dt.date:
@@ -69,7 +66,7 @@ class BoardController(Controller):
         every open board refreshes on every change anywhere, and most of those refreshes are of a day
         that stayed the same. The rendering is also keyed by the minute, for the SLA texts and passed
         windows that move with the clock; the stamp is not (the countdowns tick in the browser)."""
-        now = _now()
+        now = utc_now()
         settings = await company_settings.load(db)
         state = (str(db.get_bind().url), day, get_locale(), repr(sorted(settings.values.items())),
                  await planning.day_signature(db, day, local_tz()))
@@ -90,14 +87,14 @@ class BoardController(Controller):
 
     @get("/", name="board_home")
     async def page(self, request: HTMXRequest, db_session: AsyncSession, day: str = "", since: str = "") -> Response:
-        return await self._page(request, db_session, _day(day) if day else _now().astimezone(local_tz()).date(), since=since)
+        return await self._page(request, db_session, _day(day) if day else utc_now().astimezone(local_tz()).date(), since=since)
 
     @post("/{day:str}/optimise", name="board_optimise")
     async def optimise(self, day: str, request: Request, db_session: AsyncSession) -> Template:
         the_day = _day(day)
         settings = await company_settings.load(db_session)
         data = await planning.load_day(db_session, the_day, local_tz(), settings)
-        problem = planning.build_problem(data, _now())
+        problem = planning.build_problem(data, utc_now())
         previous = planning.stored_plan(data)
 
         seconds = request.app.state.settings.optimise_seconds
@@ -131,7 +128,7 @@ class BoardController(Controller):
         data = await planning.load_day(db_session, _day(day), local_tz(), settings)
         problem, proposal = job.result
         try:
-            await planning.apply(db_session, data, proposal, job.base_version, request.user, _now(), problem)
+            await planning.apply(db_session, data, proposal, job.base_version, request.user, utc_now(), problem)
         except Conflict as exc:
             await db_session.rollback()
             request.app.state.solve_jobs.drop(job.id)
@@ -160,7 +157,7 @@ class BoardController(Controller):
         settings = await company_settings.load(db)
         data = await planning.load_day(db, the_day, local_tz(), settings)
         try:
-            await change(db, data, form, request.user, _now())
+            await change(db, data, form, request.user, utc_now())
         except Conflict as exc:
             await db.rollback()
             return await self._page(request, db, the_day, message=conflict_message(exc), status=409, fragment=True)

@@ -12,11 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models import Role
 from app.security import requires
 from app.services import printing
-from app.web import local_tz
+from app.web import local_tz, utc_now
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class PrintController(Controller):
@@ -33,7 +30,7 @@ class PrintController(Controller):
         sheet = await printing.day_sheet(db_session, the_day, technician_id)
         if sheet is None:
             raise NotFoundException()
-        return Template("print/sheet.html", context={"sheet": sheet, "clock": printing.clock, "printed_at": _now()})
+        return Template("print/sheet.html", context={"sheet": sheet, "clock": printing.clock, "printed_at": utc_now()})
 
     @get("/tickets/{number:str}/work-order", name="print_work_order",
          guards=[requires(Role.DESK, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)])
@@ -43,5 +40,5 @@ class PrintController(Controller):
             raise NotFoundException()
         return Template("print/work_order.html", context={
             "order": order, "ticket": order.ticket, "planned": order.planned_at(local_tz()),
-            "clock": printing.clock, "printed_at": _now(),
+            "clock": printing.clock, "printed_at": utc_now(),
         })

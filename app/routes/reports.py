@@ -13,26 +13,21 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.i18n import gettext as _
-from app.models import Estate, Role
-from app.security import requires
+from app.models import Estate
+from app.security import MANAGERS, STAFF, requires
 from app.services import staff
 from app.services.reports import exports, morning, month
 from app.services.reports.month_tables import TABLE_KEYS, month_charts, month_tables
 from app.services.reports.tables import show
-from app.web import local_tz
+from app.web import local_tz, utc_now
 
-MORNING_READERS = (Role.DESK, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)
-MANAGERS = (Role.SUPERVISOR, Role.ADMIN)
 # "month" in the URL; the handlers' name would shadow the service module.
 MonthParam = Annotated[str, QueryParameter(name="month")]
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
 
 def _first_day(text: str) -> dt.date:
-    first_day = month.parse_month(text, _now().astimezone(local_tz()).date())
+    first_day = month.parse_month(text, utc_now().astimezone(local_tz()).date())
     if first_day is None:
         raise NotFoundException()
     return first_day
@@ -46,10 +41,10 @@ def _download(content: bytes, media_type: str, filename: str) -> Response:
 class ReportController(Controller):
     path = "/reports"
 
-    @get("/morning", name="reports_morning", guards=[requires(*MORNING_READERS)])
+    @get("/morning", name="reports_morning", guards=[requires(*STAFF)])
     async def morning_page(self, db_session: AsyncSession, estate: str = "", trade: str = "", sort: str = "sla") -> Template:
         sort = sort if sort in morning.SORTS else "sla"
-        now = _now()
+        now = utc_now()
         result = await morning.morning_list(db_session, now, local_tz(), estate_id=int(estate) if estate.isdigit() else None,
                                             trade=trade or None, sort=sort)
         return Template("reports/morning.html", context={
@@ -60,9 +55,9 @@ class ReportController(Controller):
             "queue_names": {queue: _(name) for queue, name in morning.QUEUE_NAMES.items()},
         })
 
-    @get("/morning.csv", name="reports_morning_csv", guards=[requires(*MORNING_READERS)])
+    @get("/morning.csv", name="reports_morning_csv", guards=[requires(*STAFF)])
     async def morning_csv(self, db_session: AsyncSession, estate: str = "", trade: str = "", sort: str = "sla") -> Response:
-        now = _now()
+        now = utc_now()
         result = await morning.morning_list(db_session, now, local_tz(), estate_id=int(estate) if estate.isdigit() else None,
                                             trade=trade or None, sort=sort if sort in morning.SORTS else "sla")
         return _download(exports.to_csv(morning.as_table(result, local_tz())), "text/csv",
@@ -74,7 +69,7 @@ class ReportController(Controller):
 
     async def _month_page(self, db: AsyncSession, text: str) -> Template:
         first_day = _first_day(text)
-        stats = await month.month_stats(db, first_day, local_tz(), _now())
+        stats = await month.month_stats(db, first_day, local_tz(), utc_now())
         return Template("reports/month.html", context={
             "stats": stats, "tables": month_tables(stats), "charts": month_charts(stats), "show": show,
             "month_value": first_day.strftime("%Y-%m"),
@@ -87,7 +82,7 @@ class ReportController(Controller):
         if table not in TABLE_KEYS:
             raise NotFoundException()
         first_day = _first_day(month_)
-        stats = await month.month_stats(db_session, first_day, local_tz(), _now())
+        stats = await month.month_stats(db_session, first_day, local_tz(), utc_now())
         chosen = next(t for t in month_tables(stats) if t.key == table)
         return _download(exports.to_csv(chosen), "text/csv",
                          f"baoxiu-{first_day:%Y-%m}-{table}.csv")
@@ -95,7 +90,7 @@ class ReportController(Controller):
     @get("/month.xlsx", name="reports_month_xlsx", guards=[requires(*MANAGERS)])
     async def month_xlsx(self, db_session: AsyncSession, month_: MonthParam = "") -> Response:
         first_day = _first_day(month_)
-        stats = await month.month_stats(db_session, first_day, local_tz(), _now())
+        stats = await month.month_stats(db_session, first_day, local_tz(), utc_now())
         heading = _("Baoxiu repair desk") + " · " + first_day.strftime("%Y-%m")
         return _download(exports.to_xlsx(month_tables(stats), heading),
                          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

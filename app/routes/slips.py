@@ -3,7 +3,6 @@ visits that found nobody home."""
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 from litestar import Controller, Request, Response, get, post
@@ -16,10 +15,8 @@ from app.security import requires
 from app.services import coordination
 from app.services.validation import FormErrors
 from app.services.workflow import TransitionError
+from app.web import utc_now
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class SlipsController(Controller):
@@ -31,7 +28,7 @@ class SlipsController(Controller):
         return await self._page(db_session)
 
     async def _page(self, db: AsyncSession, message: str | None = None, status: int = 200) -> Template:
-        now = _now()
+        now = utc_now()
         return Template("desk/slips.html", status_code=status, context={
             "rows": await coordination.open_slips(db, now), "message": message,
             "new_key": lambda: secrets.token_urlsafe(12),
@@ -41,13 +38,13 @@ class SlipsController(Controller):
     @get("/attention", name="desk_attention")
     async def attention(self, db_session: AsyncSession) -> Template:
         """The desk home's list of field work needing the desk, loaded after the page."""
-        return Template("desk/_attention.html", context=await coordination.attention(db_session, _now()))
+        return Template("desk/_attention.html", context=await coordination.attention(db_session, utc_now()))
 
     @post("/{slip_id:int}", name="desk_slip_action")
     async def act(self, slip_id: int, request: Request, db_session: AsyncSession) -> Response:
         form = await form_dict(request)
         try:
-            await coordination.act(db_session, slip_id, form.get("action", ""), request.user, _now(), key=form.get("key", ""))
+            await coordination.act(db_session, slip_id, form.get("action", ""), request.user, utc_now(), key=form.get("key", ""))
         except (FormErrors, TransitionError) as exc:
             await db_session.rollback()
             text = " ".join(exc.errors.values()) if isinstance(exc, FormErrors) else conflict_message(exc)

@@ -23,13 +23,10 @@ from app.security import requires
 from app.labels import trade_name
 from app.services import booking, company_settings, staff, ticket_queries
 from app.services.reasons import localize
-from app.web import local_tz
+from app.web import local_tz, utc_now
 
 CONFLICT = 409
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class SlotPicker:
@@ -47,7 +44,7 @@ class SlotPicker:
     async def render(self, request: HTMXRequest, db: AsyncSession, ticket: Ticket, day: dt.date | None = None, *,
                      message: str | None = None, status: int = 200, options: booking.DayOptions | None = None) -> Template:
         settings = await company_settings.load(db)
-        now, tz = _now(), local_tz()
+        now, tz = utc_now(), local_tz()
         days = booking.days_offered(now, settings, tz)
         why_not = booking.blocker(ticket)
         context = {"ticket": ticket, "days": days, "why_not": why_not, "message": message,
@@ -83,7 +80,7 @@ class SlotPicker:
         if (why := booking.blocker(ticket)) is not None:
             return await self.render(request, db, ticket, message=why, status=CONFLICT)
         try:
-            await booking.book(db, ticket, start, end, request.user, _now(), settings, local_tz())
+            await booking.book(db, ticket, start, end, request.user, utc_now(), settings, local_tz())
             await db.commit()
         except booking.SlotTaken as taken:
             await db.rollback()
@@ -100,7 +97,7 @@ class SlotPicker:
     async def cancel(self, request: HTMXRequest, db: AsyncSession, number: str) -> Response:
         ticket = await self.ticket(db, number, request)
         try:
-            await booking.cancel(db, ticket, request.user, _now(), local_tz())
+            await booking.cancel(db, ticket, request.user, utc_now(), local_tz())
             await db.commit()
         except ValueError as exc:
             await db.rollback()

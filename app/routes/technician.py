@@ -33,13 +33,10 @@ from app.services import (
 from app.services.board import clock
 from app.services.validation import FormErrors
 from app.services.workflow import Conflict, TransitionError
-from app.web import local_tz
+from app.web import local_tz, utc_now
 
 UNPROCESSABLE, CONFLICT = 422, 409
 
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def new_key() -> str:
@@ -56,7 +53,7 @@ class TechnicianController(Controller):
 
     async def _list(self, request: Request, db: AsyncSession, day: str = "", *, message: str | None = None,
                     errors: dict | None = None, status: int = 200) -> Template:
-        today = _now().astimezone(local_tz()).date()
+        today = utc_now().astimezone(local_tz()).date()
         try:
             the_day = dt.date.fromisoformat(day) if day else today
         except ValueError:
@@ -68,7 +65,7 @@ class TechnicianController(Controller):
         return Template("tech/home.html", status_code=status, context={
             "technician": technician, "visits": visits, "day": the_day, "today": today, "steps": steps,
             "tomorrow": today + dt.timedelta(days=1), "clock": clock, "message": message, "errors": errors or {},
-            "timeout_minutes": settings["accept_timeout_minutes"], "now": _now(), "timedelta": dt.timedelta,
+            "timeout_minutes": settings["accept_timeout_minutes"], "now": utc_now(), "timedelta": dt.timedelta,
             "map": tech_day.day_map(technician, visits) if visits else None, "new_key": new_key,
         })
 
@@ -145,7 +142,7 @@ class TechnicianController(Controller):
     @post("/jobs/{number:str}/accept", name="technician_accept")
     async def accept(self, number: str, request: Request, db_session: AsyncSession) -> Response:
         async def act(ticket: Ticket, form: dict) -> None:
-            await tech_status.tap(db_session, ticket, Status.ACCEPTED, form.get("tap", ""), request.user, _now(),
+            await tech_status.tap(db_session, ticket, Status.ACCEPTED, form.get("tap", ""), request.user, utc_now(),
                                   await company_settings.load(db_session))
         return await self._tap_action(number, request, db_session, act)
 
@@ -154,7 +151,7 @@ class TechnicianController(Controller):
         technician, ticket = await self._job(request, db_session, number)
         form = await form_dict(request)
         try:
-            await offers.decline(db_session, ticket, technician, form.get("reason", ""), request.user, _now())
+            await offers.decline(db_session, ticket, technician, form.get("reason", ""), request.user, utc_now())
         except FormErrors as exc:
             await db_session.rollback()
             return await self._list(request, db_session, errors={number: exc.errors.get("reason", "")}, status=UNPROCESSABLE)
@@ -172,19 +169,19 @@ class TechnicianController(Controller):
                 target = Status(form.get("to", ""))
             except ValueError:
                 raise TransitionError(str(form.get("to", ""))) from None
-            await tech_status.tap(db_session, ticket, target, form.get("tap", ""), request.user, _now(),
+            await tech_status.tap(db_session, ticket, target, form.get("tap", ""), request.user, utc_now(),
                                   await company_settings.load(db_session))
         return await self._tap_action(number, request, db_session, act)
 
     @post("/jobs/{number:str}/late", name="technician_late")
     async def late(self, number: str, request: Request, db_session: AsyncSession) -> Response:
         return await self._tap_action(number, request, db_session,
-                                      lambda ticket, form: tech_status.running_late(db_session, ticket, form, request.user, _now()))
+                                      lambda ticket, form: tech_status.running_late(db_session, ticket, form, request.user, utc_now()))
 
     @post("/jobs/{number:str}/no-access", name="technician_no_access")
     async def no_access(self, number: str, request: Request, db_session: AsyncSession) -> Response:
         return await self._tap_action(number, request, db_session,
-                                      lambda ticket, form: tech_status.no_access(db_session, ticket, form, request.user, _now()))
+                                      lambda ticket, form: tech_status.no_access(db_session, ticket, form, request.user, utc_now()))
 
     @get("/jobs/{number:str}/pause", name="technician_pause_form")
     async def pause_form(self, number: str, request: Request, db_session: AsyncSession) -> Template:
@@ -193,10 +190,10 @@ class TechnicianController(Controller):
     async def _pause_page(self, request: Request, db: AsyncSession, number: str, *, form: dict | None = None,
                           errors: dict | None = None, message: str | None = None, status: int = 200) -> Template:
         _technician, ticket = await self._job(request, db, number)
-        latest = coordination.inspection_deadline(_now(), local_tz(), await coordination.rules(db))
+        latest = coordination.inspection_deadline(utc_now(), local_tz(), await coordination.rules(db))
         return Template("tech/pause.html", status_code=status, context={
             "t": ticket, "form": form or {}, "errors": errors or {}, "message": message, "latest": latest,
-            "now": _now(), "new_key": new_key,
+            "now": utc_now(), "new_key": new_key,
         })
 
     @post("/jobs/{number:str}/pause", name="technician_pause")
@@ -204,7 +201,7 @@ class TechnicianController(Controller):
         _technician, ticket = await self._job(request, db_session, number)
         form = await form_dict(request)
         try:
-            await coordination.open_slip(db_session, ticket, form, request.user, _now(), local_tz())
+            await coordination.open_slip(db_session, ticket, form, request.user, utc_now(), local_tz())
         except FormErrors as exc:
             await db_session.rollback()
             return await self._pause_page(request, db_session, number, form=form, errors=exc.errors, status=UNPROCESSABLE)
@@ -223,7 +220,7 @@ class TechnicianController(Controller):
         lists = {name: raw.getall(name) if name in raw else [] for name in ("material_code", "material_qty", "labour_code", "labour_qty")}
         settings = await company_settings.load(db_session)
         try:
-            await site_record.save(db_session, ticket, form, lists, request.user, settings, _now())
+            await site_record.save(db_session, ticket, form, lists, request.user, settings, utc_now())
         except FormErrors as exc:
             await db_session.rollback()
             return await self._job_page(request, db_session, number, errors=exc.errors, form={**form, **lists}, status=UNPROCESSABLE)
@@ -239,7 +236,7 @@ class TechnicianController(Controller):
         uploads = [(f.filename, await f.read()) for f in raw.getall("photos") if hasattr(f, "read")] if "photos" in raw else []
         upload_dir = Path(request.app.state.settings.upload_dir)
         try:
-            await site_record.add_photos(db_session, ticket, str(raw.get("stage", "")), uploads, request.user, upload_dir, _now())
+            await site_record.add_photos(db_session, ticket, str(raw.get("stage", "")), uploads, request.user, upload_dir, utc_now())
         except FormErrors as exc:
             await db_session.rollback()
             return await self._job_page(request, db_session, number, errors=exc.errors, status=UNPROCESSABLE)
@@ -252,7 +249,7 @@ class TechnicianController(Controller):
     async def send_code(self, number: str, request: Request, db_session: AsyncSession) -> Response:
         _technician, ticket = await self._job(request, db_session, number)
         try:
-            await consent_codes.send(db_session, ticket, request.user, _now())
+            await consent_codes.send(db_session, ticket, request.user, utc_now())
         except TransitionError as exc:
             await db_session.rollback()
             return await self._job_page(request, db_session, number, message=str(exc), status=CONFLICT)
@@ -262,7 +259,7 @@ class TechnicianController(Controller):
     async def check_code(self, number: str, request: Request, db_session: AsyncSession) -> Response:
         _technician, ticket = await self._job(request, db_session, number)
         form = await form_dict(request)
-        problem = await consent_codes.check(db_session, ticket, form.get("code", ""), request.user, _now())
+        problem = await consent_codes.check(db_session, ticket, form.get("code", ""), request.user, utc_now())
         # A wrong try is counted even though nothing else changes: commit before answering.
         await db_session.commit()
         if problem:
@@ -287,7 +284,7 @@ class TechnicianController(Controller):
         _technician, ticket = await self._job(request, db_session, number)
         form = await form_dict(request)
         try:
-            await signoff.sign(db_session, ticket, form, request.user, "technician_phone", _now(), local_tz())
+            await signoff.sign(db_session, ticket, form, request.user, "technician_phone", utc_now(), local_tz())
             await db_session.commit()
         except FormErrors as exc:
             await db_session.rollback()

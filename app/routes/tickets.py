@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.plugins.htmx import HTMXRequest
@@ -12,20 +10,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.live import after_ticket_saved
-from app.models import Channel, Estate, Role, Status, Ticket, Urgency
+from app.models import Channel, Estate, Status, Ticket, Urgency
 from app.routes.forms import conflict_message, form_dict
-from app.security import requires
+from app.security import DESK_SIDE, MANAGERS, STAFF, requires
 from app.services import booking, company_settings, staff, ticket_actions, ticket_queries
 from app.services.validation import FormErrors
 from app.services.workflow import Conflict, TransitionError, allowed_targets
-from app.web import local_tz
-
-STAFF = (Role.DESK, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)
-DESK_SIDE = (Role.DESK, Role.SUPERVISOR, Role.ADMIN)
+from app.web import local_tz, utc_now
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 class TicketController(Controller):
@@ -36,9 +29,9 @@ class TicketController(Controller):
     async def list_page(self, request: HTMXRequest, db_session: AsyncSession, q: str = "", status: str = "", estate: str = "",
                         trade: str = "", urgency: str = "", channel: str = "", breached: str = "", day: str = "", page: int = 1) -> Template:
         filters = ticket_queries.ListFilters(q, status, estate, trade, urgency, channel, breached, day, page)
-        result = await ticket_queries.list_tickets(db_session, filters, _now(), local_tz())
+        result = await ticket_queries.list_tickets(db_session, filters, utc_now(), local_tz())
         context = {
-            "result": result, "filters": filters, "now": _now(),
+            "result": result, "filters": filters, "now": utc_now(),
             "estates": list(await db_session.scalars(select(Estate).order_by(Estate.code))),
             "trades": await staff.trades(db_session), "statuses": list(Status), "urgencies": list(Urgency), "channels": list(Channel),
         }
@@ -70,9 +63,9 @@ class TicketController(Controller):
             "blockers": ticket_actions.dispatch_blockers(ticket, settings),
             "targets": allowed_targets(ticket, role),
             "is_desk": role in DESK_SIDE,
-            "is_manager": role in (Role.SUPERVISOR, Role.ADMIN),
+            "is_manager": role in MANAGERS,
             "can_cancel": role in DESK_SIDE and ticket.status in ticket_actions.CANCELLABLE,
-            "now": _now(),
+            "now": utc_now(),
             "just_created": just_created,
             "booked": booked and ticket.window_start is not None,
             **booking.appointment_context(ticket, f"/tickets/{ticket.number}/slots"),
@@ -105,23 +98,23 @@ class TicketController(Controller):
     async def classify(self, number: str, request: Request, db_session: AsyncSession) -> Response:
         settings = await company_settings.load(db_session)
         return await self._act(number, request, db_session,
-                               lambda db, t, f, raw: ticket_actions.classify_ticket(db, t, f, request.user, settings, _now()), roles=STAFF)
+                               lambda db, t, f, raw: ticket_actions.classify_ticket(db, t, f, request.user, settings, utc_now()), roles=STAFF)
 
     @post("/{number:str}/cancel", name="ticket_cancel")
     async def cancel(self, number: str, request: Request, db_session: AsyncSession) -> Response:
-        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.cancel(db, t, f, request.user, _now()))
+        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.cancel(db, t, f, request.user, utc_now()))
 
     @post("/{number:str}/duplicate", name="ticket_duplicate")
     async def duplicate(self, number: str, request: Request, db_session: AsyncSession) -> Response:
-        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.link_duplicate(db, t, f, request.user, _now()))
+        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.link_duplicate(db, t, f, request.user, utc_now()))
 
     @post("/{number:str}/unlink", name="ticket_unlink")
     async def unlink(self, number: str, request: Request, db_session: AsyncSession) -> Response:
-        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.unlink_duplicate(db, t, f, request.user, _now()))
+        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.unlink_duplicate(db, t, f, request.user, utc_now()))
 
     @post("/{number:str}/charge", name="ticket_charge")
     async def charge(self, number: str, request: Request, db_session: AsyncSession) -> Response:
-        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.set_charge(db, t, f, request.user, _now()))
+        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.set_charge(db, t, f, request.user, utc_now()))
 
     @post("/{number:str}/quote", name="ticket_quote")
     async def quote(self, number: str, request: Request, db_session: AsyncSession) -> Response:
@@ -130,21 +123,21 @@ class TicketController(Controller):
         async def save(db, ticket, form, raw):  # noqa: ANN001, ANN202
             lists = {key: raw.getall(key) for key in ("labour_code", "labour_qty", "material_name", "material_price", "material_qty") if key in raw}
             lines = ticket_actions.parse_quote_lines(form, lists, settings["fee_schedule"])
-            await ticket_actions.save_quote(db, ticket, form, lines, request.user, _now())
+            await ticket_actions.save_quote(db, ticket, form, lines, request.user, utc_now())
 
         return await self._act(number, request, db_session, save)
 
     @post("/{number:str}/consent", name="ticket_consent")
     async def consent(self, number: str, request: Request, db_session: AsyncSession) -> Response:
-        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.record_consent(db, t, f, request.user, _now()))
+        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.record_consent(db, t, f, request.user, utc_now()))
 
     @post("/{number:str}/approve", name="ticket_approve")
     async def approve(self, number: str, request: Request, db_session: AsyncSession) -> Response:
         settings = await company_settings.load(db_session)
         return await self._act(number, request, db_session,
-                               lambda db, t, f, raw: ticket_actions.approve(db, t, f, request.user, settings, _now()),
-                               roles=(Role.SUPERVISOR, Role.ADMIN))
+                               lambda db, t, f, raw: ticket_actions.approve(db, t, f, request.user, settings, utc_now()),
+                               roles=MANAGERS)
 
     @post("/{number:str}/after-sales", name="ticket_after_sales")
     async def after_sales(self, number: str, request: Request, db_session: AsyncSession) -> Response:
-        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.after_sales_step(db, t, f, request.user, _now()))
+        return await self._act(number, request, db_session, lambda db, t, f, raw: ticket_actions.after_sales_step(db, t, f, request.user, utc_now()))
