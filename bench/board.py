@@ -28,15 +28,15 @@ import datetime as dt
 import json
 import os
 import random
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from scratch import percentile, run_in_scratch, session
 
 ROOT = Path(__file__).resolve().parent.parent
 CHECKER = ROOT.parent / "shared" / "dispatch" / "check_plan.py"
@@ -92,14 +92,6 @@ def hms(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--at", default="08:30", help="local time of the emergency on the benchmark day (HH:MM)")
@@ -108,28 +100,16 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory and print it")
     args = parser.parse_args()
 
-    scratch = Path(tempfile.mkdtemp(prefix="baoxiu-bench-"))
-    # Before the app is imported: get_settings() (time zone, database) reads these once.
-    os.environ.update({"BAOXIU_DATA_DIR": str(scratch), "SECRET_KEY": "bench-secret-key"})
-    sys.path.insert(0, str(ROOT))
-    try:
-        run(scratch, args)
-    finally:
-        if args.keep:
-            print(f"scratch database kept in {scratch}")
-        else:
-            shutil.rmtree(scratch, ignore_errors=True)
+    run_in_scratch("baoxiu-bench-", args.keep, lambda scratch: run(scratch, args))
 
 
 def run(scratch: Path, args: argparse.Namespace) -> None:
     import logging
 
     from sqlalchemy import select
-    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
     from app import dispatch
     from app.cli import migrate, seed_if_empty
-    from app.db import install_sqlite_pragmas
     from app.demo.tickets import SLOT_WEIGHTS, SLOTS
     from app.models import (
         Building, Channel, Charge, Occupancy, Scope, ShiftTemplate, Status, Technician, Ticket, Urgency, User,
@@ -151,20 +131,8 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
     asyncio.run(seed_if_empty(settings))
     print(f"demo database in {scratch} ({time.perf_counter() - started:.1f} s)")
 
-    @contextlib.asynccontextmanager
-    async def session():
-        # An engine per event loop, disposed in it: aiosqlite connections belong to the loop that
-        # opened them, and each asyncio.run() below is a new loop.
-        engine = create_async_engine(settings.database_url)
-        install_sqlite_pragmas(engine.sync_engine)
-        try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
-                yield db
-        finally:
-            await engine.dispose()
-
     async def prepare() -> dict:
-        async with session() as db:
+        async with session(settings) as db:
             # 1. Every technician on shift that weekday, on the most common pattern of the others.
             technicians = list(await db.scalars(select(Technician).order_by(Technician.id)))
             shifts = list(await db.scalars(select(ShiftTemplate).where(ShiftTemplate.weekday == day.weekday())))
@@ -282,7 +250,7 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
 
     # 5. Emergency re-plan.
     async def emergency() -> dict:
-        async with session() as db:
+        async with session(settings) as db:
             building = rng.choice(list(await db.scalars(select(Building))))
             reporter = await db.scalar(select(User).where(User.username == "desk1"))
             day_end = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
@@ -297,7 +265,7 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
             db.add(ticket)
             await db.commit()
             ticket_id = ticket.id
-        async with session() as db:
+        async with session(settings) as db:
             t0 = time.perf_counter()
             cs = await company_settings.load(db)
             data = await planning.load_day(db, day, tz, cs)

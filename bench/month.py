@@ -18,26 +18,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
-import shutil
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
 
+from scratch import percentile, run_in_scratch
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 300.0
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
 def main() -> None:
@@ -48,17 +38,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory and print it")
     args = parser.parse_args()
 
-    scratch = Path(tempfile.mkdtemp(prefix="baoxiu-bench-month-"))
-    # Before the app is imported: get_settings() (time zone, database) reads these once.
-    os.environ.update({"BAOXIU_DATA_DIR": str(scratch), "SECRET_KEY": "bench-secret-key"})
-    sys.path.insert(0, str(ROOT))
-    try:
-        run(scratch, args)
-    finally:
-        if args.keep:
-            print(f"scratch database kept in {scratch}")
-        else:
-            shutil.rmtree(scratch, ignore_errors=True)
+    run_in_scratch("baoxiu-bench-month-", args.keep, lambda scratch: run(scratch, args))
 
 
 def generate(settings, first_day, tz, count: int, rng: random.Random) -> tuple[int, int, int]:  # noqa: ANN001, C901

@@ -17,18 +17,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from scratch import run_in_scratch, session
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 150.0
@@ -88,10 +86,8 @@ def solver_alone(seed: int, offers: int) -> tuple[list[float], str]:
 
 def app_figures(scratch: Path, offers: int) -> list[tuple[str, list[float], str]]:
     from sqlalchemy import select
-    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
     from app.cli import migrate, seed_if_empty
-    from app.db import install_sqlite_pragmas
     from app.models import Charge, Channel, Occupancy, Scope, ShiftTemplate, Status, Technician, Ticket, Urgency, User
     from app.services import booking, company_settings, planning
     from app.settings import get_settings
@@ -105,18 +101,8 @@ def app_figures(scratch: Path, offers: int) -> list[tuple[str, list[float], str]
     migrate(settings)
     asyncio.run(seed_if_empty(settings))
 
-    @contextlib.asynccontextmanager
-    async def session():
-        engine = create_async_engine(settings.database_url)
-        install_sqlite_pragmas(engine.sync_engine)
-        try:
-            async with async_sessionmaker(engine, expire_on_commit=False)() as db:
-                yield db
-        finally:
-            await engine.dispose()
-
     async def prepare() -> str:
-        async with session() as db:
+        async with session(settings) as db:
             cs = await company_settings.load(db)
             # Everybody on shift, as in bench/board.py, and the day topped up to 300 booked jobs.
             shifts = list(await db.scalars(select(ShiftTemplate).where(ShiftTemplate.weekday == planned_day.weekday())))
@@ -152,7 +138,7 @@ def app_figures(scratch: Path, offers: int) -> list[tuple[str, list[float], str]
     setup = asyncio.run(prepare())
 
     async def measure(day: dt.date) -> tuple[list[float], int]:
-        async with session() as db:
+        async with session(settings) as db:
             cs = await company_settings.load(db)
             # Rebooking asks too: day_options takes the ticket itself off the day first.
             candidates = list(await db.scalars(select(Ticket).where(
@@ -180,21 +166,18 @@ def main() -> None:
     parser.add_argument("--offers", type=int, default=40, help="jobs asked per day")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     args = parser.parse_args()
-    scratch = Path(tempfile.mkdtemp(prefix="baoxiu-slots-"))
-    os.environ.update({"BAOXIU_DATA_DIR": str(scratch), "SECRET_KEY": "bench-secret-key"})
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        print(f"target: p95 < {TARGET_P95_MS:.0f} ms per job (all windows of the template + the whole day)\n")
-        print("| what | asks | median ms | p95 ms | max ms | target | notes |")
-        print("|---|---|---|---|---|---|---|")
-        for seed in args.seeds:
-            times, note = solver_alone(seed, args.offers)
-            line(f"solver, generated day seed {seed}", times, note)
-        for label, times, note in app_figures(scratch, args.offers):
-            line(label, times, note)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    run_in_scratch("baoxiu-slots-", False, lambda scratch: report(scratch, args))
+
+
+def report(scratch: Path, args: argparse.Namespace) -> None:
+    print(f"target: p95 < {TARGET_P95_MS:.0f} ms per job (all windows of the template + the whole day)\n")
+    print("| what | asks | median ms | p95 ms | max ms | target | notes |")
+    print("|---|---|---|---|---|---|---|")
+    for seed in args.seeds:
+        times, note = solver_alone(seed, args.offers)
+        line(f"solver, generated day seed {seed}", times, note)
+    for label, times, note in app_figures(scratch, args.offers):
+        line(label, times, note)
 
 
 if __name__ == "__main__":
