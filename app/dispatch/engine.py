@@ -9,7 +9,7 @@ import multiprocessing
 import time
 from dataclasses import replace
 
-from . import diagnose
+from . import diagnose, strings
 from .construct import Insertions, improve, regret_plan
 from .problem import Plan, Problem, Route, Unassigned
 from .schedule import Timetable
@@ -31,7 +31,8 @@ def _searches(problem: Problem):
     from .solver import Search
 
     if problem.objective == "travel":
-        return [Search(), Search(temperatures=(1000.0, 10.0), ruin_visits=12, lns_after=0.3)]
+        return [Search(temperatures=(1000.0, 10.0), ruin_visits=12, lns_after=0.3),
+                Search(regret_start=True, lns_seed=2, sisr_temperatures=(100.0, 1.0))]
     return [Search(regret_start=True),
             Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2)]
 
@@ -65,19 +66,26 @@ def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, wa
 
     began = time.monotonic()
     table = Timetable(problem, matrix)
+    by_strings = problem.objective == "travel" and strings.applies(table, eligible)
     if search.regret_start and not warm:
         # the plan goes back as it is: OR-Tools' ReadAssignmentFromRoutes searched without a time
         # limit for break times that fit such a plan (gen_day seed 3: stuck for minutes)
-        routes = regret_plan(table, eligible, deadline=began + seconds / 2)
-        return _python_outcome(table, improve(table, routes, eligible, began + seconds, search.lns_seed, search.lns_focus))
+        routes = [] if by_strings else regret_plan(table, eligible, deadline=began + seconds / 2)
+        return _python_outcome(table, _improve(table, routes, eligible, began + seconds, search, by_strings))
     model = solver.build(problem, matrix, eligible, unit, balance_weight)
     if search.lns_after > 0 and not warm:
         outcome = solver.run(model, search, search.lns_after * seconds, None)
         if outcome is None:
             return None
         routes = [_feasible_prefix(table, tech_id, jobs) for tech_id, jobs in outcome.routes.items()]
-        return _python_outcome(table, improve(table, routes, eligible, began + seconds, search.lns_seed, search.lns_focus))
+        return _python_outcome(table, _improve(table, routes, eligible, began + seconds, search, by_strings))
     return solver.run(model, search, seconds, warm)
+
+
+def _improve(table: Timetable, routes: list[Route], eligible, deadline: float, search, by_strings: bool) -> list[Route]:
+    if by_strings:
+        return strings.improve(table, routes, eligible, deadline, search.lns_seed, search.sisr_temperatures)
+    return improve(table, routes, eligible, deadline, search.lns_seed, search.lns_focus)
 
 
 def _feasible_prefix(table: Timetable, tech_id: str, jobs: list[str]) -> Route:
