@@ -220,7 +220,7 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
         for _ in range(3):
             client.get(f"/board?day={day}")
         # Changed: before each request one of the day's tickets changes (as a technician's tap or a
-        # new booking would), so the board is read and rendered afresh every time.
+        # new booking would), so the board reads that ticket again and renders afresh every time.
         import sqlite3
 
         writer = sqlite3.connect(scratch / "baoxiu.db", isolation_level=None)
@@ -233,6 +233,14 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
             times_ms.append((time.perf_counter() - t0) * 1000)
             assert page.status_code == 200, page.text[:300]
         cpu_ms = (server_cpu_s(server.pid) - cpu_before) * 1000 / args.requests
+        # Most of the day: the benchmark's tickets all change before each request (as applying a plan
+        # changes every ticket it moves), so little read before can be reused.
+        whole_ms = []
+        for _ in range(args.requests):
+            rewritten = writer.execute("UPDATE tickets SET version = version + 1 WHERE number LIKE ?", (f"BB{day:%Y%m%d}-%",)).rowcount
+            t0 = time.perf_counter()
+            assert client.get(f"/board?day={day}").status_code == 200
+            whole_ms.append((time.perf_counter() - t0) * 1000)
         writer.close()
         # Unchanged: other dispatchers' boards refreshing a day nobody touched since.
         same_ms = []
@@ -308,6 +316,7 @@ def run(scratch: Path, args: argparse.Namespace) -> None:
         ("Board GET /board after a change, median", f"{board_median:.1f} ms", f"< {BOARD_TARGET_MS:.0f} ms", board_median < BOARD_TARGET_MS),
         ("Board GET /board after a change, p95", f"{board_p95:.1f} ms", "", None),
         ("Board after a change, server CPU per request", f"{cpu_ms:.1f} ms", "", None),
+        (f"Board GET /board, {rewritten} of the day's tickets changed, median", f"{statistics.median(whole_ms):.1f} ms", "", None),
         ("Board GET /board, day unchanged, median", f"{statistics.median(same_ms):.1f} ms", f"< {BOARD_TARGET_MS:.0f} ms",
          statistics.median(same_ms) < BOARD_TARGET_MS),
         ("Board GET /board, day unchanged, p95", f"{percentile(same_ms, 0.95):.1f} ms", "", None),

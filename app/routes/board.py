@@ -23,7 +23,7 @@ from app.models import Role
 from app.routes.forms import conflict_message, form_dict
 from app.security import requires
 from app.services import board as board_service
-from app.services import company_settings, planning, route_map
+from app.services import company_settings, day_copies, planning, route_map
 from app.services.board_moves import MoveError, lock_route, move_job, toggle_pin
 from app.services.workflow import Conflict
 from app.web import local_tz, utc_now
@@ -50,8 +50,9 @@ class BoardController(Controller):
     guards = [requires(Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)]  # noqa: RUF012
 
     async def _page(self, request: HTMXRequest, db: AsyncSession, day: dt.date, *, message: str | None = None,
-                    status: int = 200, fragment: bool = False, clear_optimise: bool = False, since: str = "") -> Response:
-        stamp, html = await self._board_html(request, db, day, message)
+                    status: int = 200, fragment: bool = False, clear_optimise: bool = False, since: str = "",
+                    changed: bool = False) -> Response:
+        stamp, html = await self._board_html(request, db, day, message, changed)
         if fragment or (request.htmx and request.htmx.target == "board"):
             if since and since == stamp and message is None and not clear_optimise:
                 # The board already shows this day as it is: leave it alone (a drag in progress, a scroll).
@@ -61,20 +62,25 @@ class BoardController(Controller):
             return Response(html, media_type=MediaType.HTML, status_code=status)
         return Template("board/page.html", context={"board_html": html}, status_code=status)
 
-    async def _board_html(self, request: HTMXRequest, db: AsyncSession, day: dt.date, message: str | None) -> tuple[str, Markup]:
+    async def _board_html(self, request: HTMXRequest, db: AsyncSession, day: dt.date, message: str | None,
+                          changed: bool) -> tuple[str, Markup]:
         """The board fragment and a stamp of the day's state, reused while nothing on the day changes:
         every open board refreshes on every change anywhere, and most of those refreshes are of a day
         that stayed the same. The rendering is also keyed by the minute, for the SLA texts and passed
         windows that move with the clock; the stamp is not (the countdowns tick in the browser)."""
         now = utc_now()
         settings = await company_settings.load(db)
-        state = (str(db.get_bind().url), day, get_locale(), repr(sorted(settings.values.items())),
-                 await planning.day_signature(db, day, local_tz()))
+        signature = await planning.day_signature(db, day, local_tz())
+        state = (str(db.get_bind().url), day, get_locale(), repr(sorted(settings.values.items())), signature)
         stamp = hashlib.sha256(repr(state).encode()).hexdigest()[:16]
         key = (*state, now.replace(second=0, microsecond=0))
         if message is None and (html := _RENDERED.get(key)) is not None:
             return stamp, html
-        board = board_service.build(await planning.load_day(db, day, local_tz(), settings), now)
+        if changed:  # this request's own change is not committed yet: only its session sees it
+            data = await planning.load_day(db, day, local_tz(), settings)
+        else:
+            data = await day_copies.board_day(db, day, local_tz(), settings, signature)
+        board = board_service.build(data, now)
         context = {"board": board, "map": route_map.draw(board), "message": message, "now": now, "stamp": stamp,
                    "clock": board_service.clock, "axis_percent": board_service.axis_percent,
                    "today": now.astimezone(local_tz()).date(), "dt": dt}
@@ -135,7 +141,7 @@ class BoardController(Controller):
             return await self._page(request, db_session, _day(day), message=conflict_message(exc), status=409, fragment=True, clear_optimise=True)
         request.app.state.solve_jobs.drop(job.id)
         await db_session.flush()
-        response = await self._page(request, db_session, _day(day), fragment=True, clear_optimise=True)
+        response = await self._page(request, db_session, _day(day), fragment=True, clear_optimise=True, changed=True)
         response.background = announce(request.app, "plan")
         return response
 
@@ -165,7 +171,7 @@ class BoardController(Controller):
             await db.rollback()
             return await self._page(request, db, the_day, message=str(exc), status=422, fragment=True)
         await db.flush()
-        response = await self._page(request, db, the_day, fragment=True)
+        response = await self._page(request, db, the_day, fragment=True, changed=True)
         response.background = announce(request.app, "plan")
         return response
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 import anyio
@@ -83,11 +84,33 @@ def day_bounds(day: dt.date, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     return start, start + dt.timedelta(days=1)
 
 
-async def day_signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> tuple:
+class DaySignature(NamedTuple):
+    tickets: int
+    ticket_versions: int | None
+    tickets_at: dt.datetime | None
+    plan_id: int | None
+    plan_version: int | None
+    staff: int
+    shifts_at: dt.datetime | None
+    technicians_at: dt.datetime | None
+    accounts_at: dt.datetime | None
+    trades_at: dt.datetime | None
+
+    @property
+    def plan(self) -> tuple:
+        return self.plan_id, self.plan_version
+
+    @property
+    def team(self) -> tuple:
+        """Who is on shift, with which trades, and how long each trade's work takes."""
+        return self.staff, self.shifts_at, self.technicians_at, self.accounts_at, self.trades_at
+
+
+async def day_signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> DaySignature:
     """What changes whenever anything on the day's board or in its problem changes: the day's
     plannable tickets (count, version sum, latest change: one leaving or joining changes them too),
-    its plan's version and the weekday's shifts. One statement, cheap enough for every request, so
-    views of the day can be reused until it differs."""
+    its plan's version (every writer of a plan's stops moves it) and the weekday's shifts. One
+    statement, cheap enough for every request, so views of the day can be reused until it differs."""
     start, end = day_bounds(day, tz)
     tickets = select(func.count().label("n"), func.sum(Ticket.version).label("versions"), func.max(Ticket.updated_at).label("at")).where(
         Ticket.status.in_(PLANNABLE),
@@ -106,10 +129,17 @@ async def day_signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> tuple:
         plan.with_only_columns(DayPlan.id).scalar_subquery(), plan.with_only_columns(DayPlan.version).scalar_subquery(),
         staff.c.n, staff.c.shifts, staff.c.technicians, staff.c.accounts, staff.c.trades,
     ).select_from(tickets.join(staff, true())))).one()  # two one-row aggregates side by side
-    return tuple(row)
+    return DaySignature(*row)
 
 
 async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: CompanySettings) -> DayData:
+    technicians, shifts = await read_staff(db, day)
+    tickets = list(await db.scalars(day_tickets(day, tz)))
+    return assemble(day, tz, settings, technicians, shifts, tickets, await read_trades(db), await read_plan(db, day))
+
+
+async def read_staff(db: AsyncSession, day: dt.date) -> tuple[list[Technician], dict[int, ShiftTemplate]]:
+    """The technicians on shift that weekday, in shift order, and their shifts."""
     rows = await db.execute(
         select(Technician, ShiftTemplate)
         .join(ShiftTemplate, and_(ShiftTemplate.technician_id == Technician.id, ShiftTemplate.weekday == day.weekday()))
@@ -121,30 +151,51 @@ async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: Compa
     for technician, shift in rows:
         technicians.append(technician)
         shifts[technician.id] = shift
+    return technicians, shifts
+
+
+def on_the_day(day: dt.date, tz: ZoneInfo):  # noqa: ANN201 - a SQL condition
+    """The tickets the day plans: plannable, not a duplicate, with a window that day or, for
+    emergencies and urgent jobs without an appointment, reported that day."""
     start, end = day_bounds(day, tz)
-    tickets = list(await db.scalars(
+    return and_(
+        Ticket.status.in_(PLANNABLE),
+        Ticket.duplicate_of_id.is_(None),
+        or_(
+            and_(Ticket.window_start < end, Ticket.window_end > start),
+            and_(Ticket.window_start.is_(None), Ticket.urgency.in_((Urgency.EMERGENCY, Urgency.URGENT)),
+                 Ticket.created_at >= start, Ticket.created_at < end),
+        ),
+    )
+
+
+def day_tickets(day: dt.date, tz: ZoneInfo):  # noqa: ANN201 - a statement
+    # Each ticket's building and estate are already joined: a unit's own building and a building's
+    # estate come from the identity map instead of joining the same rows again per ticket. Their
+    # audit times are never shown on a plan, and parsing them was a tenth of the board's time.
+    return (
         select(Ticket)
-        # Each ticket's building and estate are already joined: a unit's own building and a building's
-        # estate come from the identity map instead of joining the same rows again per ticket. Their
-        # audit times are never shown on a plan, and parsing them was a tenth of the board's time.
         .options(joinedload(Ticket.unit).options(lazyload(Unit.building), defer(Unit.created_at), defer(Unit.updated_at)),
                  joinedload(Ticket.building).options(lazyload(Building.estate), defer(Building.created_at), defer(Building.updated_at)),
                  joinedload(Ticket.estate, innerjoin=True).options(defer(Estate.created_at), defer(Estate.updated_at)),
                  joinedload(Ticket.trade).options(defer(Trade.created_at), defer(Trade.updated_at)))
-        .where(
-            Ticket.status.in_(PLANNABLE),
-            Ticket.duplicate_of_id.is_(None),
-            or_(
-                and_(Ticket.window_start < end, Ticket.window_end > start),
-                # Emergencies and urgent jobs have no appointment: they are for the day they came in.
-                and_(Ticket.window_start.is_(None), Ticket.urgency.in_((Urgency.EMERGENCY, Urgency.URGENT)),
-                     Ticket.created_at >= start, Ticket.created_at < end),
-            ),
-        ).order_by(Ticket.id)
-    ))
-    trades = {t.code: t for t in await db.scalars(select(Trade))}
+        .where(on_the_day(day, tz))
+        .order_by(Ticket.id)
+    )
+
+
+async def read_trades(db: AsyncSession) -> dict[str, Trade]:
+    return {t.code: t for t in await db.scalars(select(Trade))}
+
+
+async def read_plan(db: AsyncSession, day: dt.date) -> DayPlan | None:
     # Fresh even within a request that just changed it: the board re-renders what was saved.
-    plan = await db.scalar(select(DayPlan).where(DayPlan.day == day).execution_options(populate_existing=True))
+    return await db.scalar(select(DayPlan).where(DayPlan.day == day).execution_options(populate_existing=True))
+
+
+def assemble(day: dt.date, tz: ZoneInfo, settings: CompanySettings, technicians: list[Technician],
+             shifts: dict[int, ShiftTemplate], tickets: list[Ticket], trades: dict[str, Trade], plan: DayPlan | None) -> DayData:
+    """The day from what was read: tickets the planner may not take yet are held out, with why."""
     data = DayData(day, tz, technicians, shifts, [], trades, plan, late_flag=dt.timedelta(minutes=int(settings["late_flag_minutes"])))
     for ticket in tickets:
         blockers = dispatch_blockers(ticket, settings)

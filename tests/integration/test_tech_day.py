@@ -312,6 +312,7 @@ def test_the_board_flags_a_job_running_late_without_word_to_the_resident(client,
             plan = DayPlan(day=today, locked_technicians=[])
             db.add(plan)
             db.flush()
+        plan.updated_at = dt.datetime.now(dt.timezone.utc)  # as every writer of a plan does: its version moves
         start_s = int((job.window_start.astimezone(TZ) - dt.datetime.combine(today, dt.time(), TZ)).total_seconds())
         db.add(PlanStop(plan_id=plan.id, technician_id=job.technician_id, ticket_id=job.id, sequence=99,
                         arrival_s=start_s, start_s=start_s, end_s=start_s + 3600, travel_s=600))
