@@ -1,12 +1,13 @@
-"""Slack induction by string removals (SISR, Christiaens & Vanden Berghe 2020) for plans that only
-minimise travel: ruin a few strings of consecutive jobs on neighbouring routes, put the jobs back one
-by one at their cheapest place (skipping a place now and then, "blinks"), accept by simulated
-annealing.
+"""Slack induction by string removals (SISR, Christiaens & Vanden Berghe 2020): ruin a few strings
+of consecutive jobs on neighbouring routes, put the jobs back one by one (higher priorities first) at
+their cheapest place (skipping a place now and then, "blinks"), accept by simulated annealing on
+travel plus response cost; a plan serving less priority weight is never accepted.
 
-Only for days without breaks and with at most one window per job (the Solomon benchmark): there an
-insertion is feasible exactly when the job can start in its window after the stop before it and the
-stop after it still starts by its latest start, so every place of every route is tested at once on
-numpy arrays of the stops' departure and latest times.
+Every place of every route is tested at once on numpy arrays of the stops' departure and latest
+start times: a job fits a place when it can start in its window after the stop before it and the
+stop after it still starts by its latest start. Without breaks and with at most one window per job
+(the Solomon benchmark) that test is exact; otherwise it ignores breaks and gaps between windows, so
+it only rules places out and ``Timetable.fits`` confirms the cheapest remaining ones.
 """
 from __future__ import annotations
 
@@ -23,12 +24,13 @@ AVG_REMOVED = 10  # c-bar: jobs removed per ruin on average
 MAX_STRING = 10  # L-max: longest string removed from one route
 SPLIT_SHARE = 0.5  # ruins of a route that keep a few jobs inside the removed string
 BLINK = 0.01  # chance of skipping a place while inserting
-UNSERVED_COST = 10**9
+UNSERVED_COST = 10**9  # per unit of priority weight left out: more than any travel
 INF = 10**12
+CONFIRMED_PLACES = 12  # cheapest relaxed places confirmed exactly before a job is left out
 
 
 def applies(table: Timetable, eligible: dict[str, list[int]]) -> bool:
-    """The exact O(1) insertion test holds: no breaks, no fixed starts, at most one window a job."""
+    """The O(1) insertion test is exact: no breaks, no fixed starts, at most one window a job."""
     if any(t.breaks for t in table.problem.technicians):
         return False
     return all(len(table.jobs[j].windows) <= 1 and table.jobs[j].fixed_start is None for j in eligible)
@@ -48,11 +50,17 @@ class Strings:
         self.matrix = np.asarray(table.tt, dtype=np.int64)
         self.tt = table.tt
         self.loc = [table.loc[j.location] for j in jobs]
-        self.open = [j.windows[0][0] if j.windows else -INF for j in jobs]
-        self.close = [j.windows[0][1] if j.windows else INF for j in jobs]
+        self.exact = applies(table, eligible)
+        self.open = [j.fixed_start if j.fixed_start is not None else j.windows[0][0] if j.windows else -INF for j in jobs]
+        self.close = [j.fixed_start if j.fixed_start is not None else j.windows[-1][1] if j.windows else INF for j in jobs]
         self.service = [j.service for j in jobs]
         self.demand = [j.demand for j in jobs]
-        self.fixed = [bool(j.pinned_to) for j in jobs]
+        self.weight = [j.weight for j in jobs]
+        self.fixed = [bool(j.pinned_to) or j.fixed_start is not None for j in jobs]
+        self.respond = [table.problem.response_cost_per_s(j) for j in jobs]
+        self.reported = [j.windows[0][0] if j.windows else 0 for j in jobs]
+        self.responds = any(self.respond)
+        self.eligible = [eligible[j] for j in self.ids]
         self.allowed = np.zeros((n, v), dtype=bool)
         for k, job_id in enumerate(self.ids):
             self.allowed[k, eligible[job_id]] = True
@@ -65,7 +73,7 @@ class Strings:
         self.from_home = [self.tt[h][l] for h, l in zip(home, self.loc)]
         here = np.array(self.loc)
         # jobs by distance from each job, for the strings on neighbouring routes
-        self.neighbours = np.argsort(self.matrix[np.ix_(here, here)], axis=1, kind="stable").tolist()
+        self.neighbours = np.argsort(self.matrix[np.ix_(here, here)], axis=1, kind="stable")
 
     # -- a solution: routes (lists of job numbers) and, per route and place, numpy rows
     def _empty(self, width: int) -> dict:
@@ -73,12 +81,12 @@ class Strings:
         return {"routes": [[] for _ in range(v)], "where": [-1] * len(self.ids),
                 "prev": np.zeros((v, width), dtype=np.int64), "next": np.zeros((v, width), dtype=np.int64),
                 "depart": np.zeros((v, width), dtype=np.int64), "latest": np.full((v, width), -INF, dtype=np.int64),
-                "arc": np.zeros((v, width), dtype=np.int64), "load": np.zeros(v, dtype=np.int64),
+                "arc": np.zeros((v, width), dtype=np.int64), "waits": np.zeros((v, width), dtype=np.int64), "load": np.zeros(v, dtype=np.int64),
                 "count": np.zeros(v, dtype=np.int64), "cost": [0] * v}
 
     def _copy(self, sol: dict) -> dict:
         return {"routes": list(sol["routes"]), "where": list(sol["where"]), "cost": list(sol["cost"]),
-                **{k: sol[k].copy() for k in ("prev", "next", "depart", "latest", "arc", "load", "count")}}
+                **{k: sol[k].copy() for k in ("prev", "next", "depart", "latest", "arc", "waits", "load", "count")}}
 
     def _refresh(self, sol: dict, v: int) -> bool:
         """Recompute route ``v``'s rows; False when the route breaks a window or the shift."""
@@ -108,15 +116,29 @@ class Strings:
         sol["latest"][v, :m] = latest[1:]
         sol["latest"][v, m:] = -INF
         sol["arc"][v, :m] = arcs
+        if self.responds:
+            # per place: response cost per second of delay to the stops after it
+            after = [0] * m
+            for k in range(len(route) - 1, -1, -1):
+                after[k] = after[k + 1] + self.respond[route[k]]
+            sol["waits"][v, :m] = after
         sol["load"][v] = sum(self.demand[j] for j in route)
         sol["count"][v] = len(route)
-        sol["cost"][v] = sum(arcs) if route else 0
+        sol["cost"][v] = sum(arcs) + self._response(v, route) if route else 0
         for j in route:
             sol["where"][j] = v
         return ok
 
+    def _response(self, v: int, route: list[int]) -> int:
+        if not any(self.respond[j] for j in route):
+            return 0
+        return self.table.response_cost(self.table.retime(self.tech_ids[v], [self.ids[j] for j in route]))
+
+    def _fits(self, v: int, route: list[int]) -> bool:
+        return self.exact or self.table.fits(self.tech_ids[v], [self.ids[j] for j in route])
+
     def _widen(self, sol: dict, width: int) -> None:
-        for key, fill in (("prev", 0), ("next", 0), ("depart", 0), ("latest", -INF), ("arc", 0)):
+        for key, fill in (("prev", 0), ("next", 0), ("depart", 0), ("latest", -INF), ("arc", 0), ("waits", 0)):
             old = sol[key]
             grown = np.full((old.shape[0], width), fill, dtype=np.int64)
             grown[:, :old.shape[1]] = old
@@ -133,7 +155,7 @@ class Strings:
                 if job_id not in number:
                     continue
                 sol["routes"][v] = [*route, number[job_id]]
-                if self._refresh(sol, v):
+                if self._refresh(sol, v) and self._fits(v, sol["routes"][v]):
                     route = sol["routes"][v]
             sol["routes"][v] = route
             self._refresh(sol, v)
@@ -142,28 +164,38 @@ class Strings:
         return sol
 
     def cost(self, sol: dict) -> int:
-        return sum(sol["cost"]) + UNSERVED_COST * sol["where"].count(-1)
+        left_out = sum(w for w, v in zip(self.weight, sol["where"]) if v < 0)
+        return sum(sol["cost"]) + UNSERVED_COST * left_out
 
     # -- ruin
-    def _ruin(self, sol: dict) -> list[int] | None:
+    def _ruin(self, sol: dict) -> tuple[list[int], set[int]] | None:
+        """The jobs taken out and the routes they came from; None when a route cannot do without them."""
         rng = self.rng
         routes = sol["routes"]
         busy = [r for r in routes if r]
         if not busy:
-            return []
+            return [], set()
         served = sum(len(r) for r in busy)
         string_max = min(MAX_STRING, served / len(busy))
         strings_max = 4 * AVG_REMOVED / (1 + string_max) - 1
         n_strings = int(rng.uniform(1, strings_max + 1))
         movable = [j for j in range(len(self.ids)) if sol["where"][j] >= 0 and not self.fixed[j]]
         if not movable:
-            return []
+            return [], set()
+        left_out = [j for j, v in enumerate(sol["where"]) if v < 0]
+        able = None
+        if left_out and rng.random() < 0.5:
+            # room for a job left out: strings near it on the routes of technicians who could take it
+            seed = rng.choice(left_out)
+            able = set(self.eligible[seed])
+        else:
+            seed = rng.choice(movable)
         removed, ruined = [], set()
-        for c in self.neighbours[rng.choice(movable)]:
+        for c in self.neighbours[seed].tolist():
             if len(ruined) >= n_strings:
                 break
             v = sol["where"][c]
-            if v < 0 or v in ruined:
+            if v < 0 or v in ruined or (able is not None and v not in able):
                 continue
             ruined.add(v)
             route = routes[v]
@@ -174,8 +206,8 @@ class Strings:
         for j in removed:
             sol["where"][j] = -1
         # truncated distances can break the triangle inequality by a second: such a ruin is void
-        feasible = [self._refresh(sol, v) for v in ruined]
-        return removed if all(feasible) else None
+        feasible = [self._refresh(sol, v) and self._fits(v, routes[v]) for v in ruined]
+        return (removed, ruined) if all(feasible) else None
 
     def _string(self, route: list[int], at: int, length: int) -> set[int]:
         """Places of a string of ``length`` jobs through place ``at``; a split string keeps ``m``
@@ -205,10 +237,12 @@ class Strings:
             jobs.sort(key=lambda j: -self.from_home[j])
         else:
             jobs.sort(key=lambda j: self.from_home[j])
+        jobs.sort(key=lambda j: -self.weight[j])  # stable: the order above within a priority
         return jobs
 
-    def _insert(self, sol: dict, j: int) -> bool:
-        """Put job ``j`` at its cheapest feasible place (with blinks); False when none fits."""
+    def _insert(self, sol: dict, j: int, within=None) -> bool:
+        """Put job ``j`` at its cheapest feasible place (with blinks), on the routes marked in
+        ``within`` if given; False when none fits."""
         m = self.matrix
         here = self.loc[j]
         to_here, from_here = m[:, here], m[here]
@@ -217,24 +251,58 @@ class Strings:
         begin = np.maximum(sol["depart"] + into, self.open[j])
         ok = (begin <= self.close[j]) & (begin + (self.service[j] + out) <= sol["latest"])
         room = self.allowed[j] & (sol["load"] + self.demand[j] <= self.capacity) & (sol["count"] < self.max_jobs)
+        if within is not None:
+            room &= within
         ok &= room[:, None]
-        extra = np.where(ok, into + out - sol["arc"], INF)
-        best = int(extra.argmin())
-        # each place blinks independently: the cheapest that does not blink is taken
-        while self.rng.random() < BLINK and extra.flat[best] < INF:
-            extra.flat[best] = INF
+        extra = into + out - sol["arc"]
+        if self.respond[j]:
+            extra += self.respond[j] * (begin - self.reported[j])
+        if self.responds:
+            # the later stops' extra wait, as if none of them waited for its window to open
+            extra += sol["waits"] * np.maximum(0, begin + (self.service[j] + out) - sol["depart"] - sol["arc"])
+        extra = np.where(ok, extra, INF)
+        if self.exact:
             best = int(extra.argmin())
-        if extra.flat[best] >= INF:
-            return False
-        v, place = divmod(best, extra.shape[1])
+            # each place blinks independently: the cheapest that does not blink is taken
+            while self.rng.random() < BLINK and extra.flat[best] < INF:
+                extra.flat[best] = INF
+                best = int(extra.argmin())
+            return extra.flat[best] < INF and self._put(sol, j, best)
+        places = np.flatnonzero(extra < INF)
+        tried = 0
+        for best in places[np.argsort(extra.flat[places], kind="stable")].tolist():
+            if self.rng.random() < BLINK:
+                continue
+            v, place = divmod(best, extra.shape[1])
+            route = sol["routes"][v]
+            if self.table.fits(self.tech_ids[v], [self.ids[k] for k in (*route[:place], j, *route[place:])]):
+                return self._put(sol, j, best)
+            tried += 1
+            if tried == CONFIRMED_PLACES:
+                break
+        return False
+
+    def _put(self, sol: dict, j: int, best: int) -> bool:
+        v, place = divmod(best, sol["prev"].shape[1])
         route = sol["routes"][v]
         sol["routes"][v] = [*route[:place], j, *route[place:]]
         self._refresh(sol, v)
         return True
 
-    def _recreate(self, sol: dict, jobs: list[int]) -> None:
-        for j in self._order(jobs):
-            self._insert(sol, j)
+    def _recreate(self, sol: dict, removed: list[int], ruined: set[int] | None = None) -> None:
+        """Insert the ``removed`` jobs and those left out before; the latter fitted nowhere then, so
+        they are only tried on the ``ruined`` routes (a route that only gained jobs has no more room)."""
+        fresh = set(removed)
+        left_out = [j for j, v in enumerate(sol["where"]) if v < 0 and j not in fresh]
+        within = None
+        if ruined is not None:
+            within = np.zeros(len(self.tech_ids), dtype=bool)
+            within[list(ruined)] = True
+        for j in self._order(removed + left_out):
+            if j in fresh:
+                self._insert(sol, j)
+            elif within is None or any(v in ruined for v in self.eligible[j]):
+                self._insert(sol, j, within)
 
     def run(self, sol: dict, deadline: float, temperatures: tuple[float, float]) -> dict:
         """Ruin and recreate until ``deadline``; the best solution seen."""
@@ -249,10 +317,10 @@ class Strings:
                 break
             temperature = t0 * (t1 / t0) ** ((now - began) / span)
             trial = self._copy(current)
-            removed = self._ruin(trial)
-            if removed is None:
+            ruin = self._ruin(trial)
+            if ruin is None:
                 continue
-            self._recreate(trial, removed + [j for j in range(len(self.ids)) if trial["where"][j] < 0 and j not in removed])
+            self._recreate(trial, *ruin)
             cost = self.cost(trial)
             if cost < current_cost - temperature * math.log(self.rng.random() or 1e-12):
                 current, current_cost = trial, cost
@@ -269,5 +337,5 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
     """SISR from ``routes`` until ``deadline`` (``applies`` must hold)."""
     search = Strings(table, eligible, seed)
     start = search.solution({r.technician: r.job_ids for r in routes})
-    search._recreate(start, [j for j in range(len(search.ids)) if start["where"][j] < 0])
+    search._recreate(start, [])
     return search.routes(search.run(start, deadline, temperatures))
