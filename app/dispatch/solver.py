@@ -35,6 +35,7 @@ class Search:
     lns_after: float = 0.0
     lns_seed: int = 1
     lns_focus: float = 0.5  # share of construct.improve's ruins that make room for a left-out job
+    by_strings: bool = False  # the Python search is strings.improve (SISR), not construct.improve
     # strings.improve's annealing, from the first to the last iteration (travel seconds)
     sisr_temperatures: tuple[float, float] = (300.0, 3.0)
 
