@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import time
 
+from . import progress
 from .problem import Route
 from .schedule import Timetable
 
@@ -212,8 +213,19 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
             break
         new = _score(table, trial)
         if new >= score:
+            if new > score and progress.due():
+                report_routes(table, trial.values())
             current, score = trial, new
     return [r for r in current.values() if r.stops]
+
+
+def report_routes(table: Timetable, routes) -> None:  # noqa: ANN001 - any iterable of routes
+    """The plan so far, for whoever watches the search (progress.py)."""
+    routes = [r for r in routes if r.stops]
+    progress.report(progress.summary(
+        served=sum(len(r.stops) for r in routes), jobs=len(table.problem.jobs),
+        weight=sum(table.jobs[s.job].weight for r in routes for s in r.stops),
+        travel_s=sum(table.travel(table.techs[r.technician], r.job_ids) for r in routes)))
 
 
 def _movable(job) -> bool:

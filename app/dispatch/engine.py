@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
-from . import diagnose, strings
-from .construct import Insertions, improve, regret_plan
+from . import diagnose, progress, strings
+from .construct import Insertions, improve, regret_plan, report_routes
 from .problem import Plan, Problem, Route, Unassigned
 from .schedule import Timetable
 from .travel import TravelProvider, travel_matrix
@@ -72,6 +73,7 @@ def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, wa
         # limit for break times that fit such a plan (gen_day seed 3: stuck for minutes)
         from_nothing = search.by_strings and problem.objective == "travel"  # SISR's own insertion builds it
         routes = [] if from_nothing else regret_plan(table, eligible, deadline=began + seconds / 2)
+        report_routes(table, routes)
         return _python_outcome(table, _improve(table, routes, eligible, began + seconds, search))
     model = solver.build(problem, matrix, eligible, unit, balance_weight)
     if search.lns_after > 0 and not warm:
@@ -107,6 +109,7 @@ def _python_outcome(table: Timetable, routes: list[Route]):
 
 
 _POOL_CONTEXT = None
+REPORT_POLL_S = 0.2  # how often the caller passes on the searches' reports of the best plan so far
 OVERRUN_GRACE_S = 3.0  # a search this late is stuck (seen once in the web app, not reproduced): killed
 
 
@@ -119,23 +122,31 @@ def _context():
     return _POOL_CONTEXT
 
 
-def _in_processes(args, searches, began, time_limit_s, margin, warm) -> list:
+def _in_processes(args, searches, began, time_limit_s, margin, warm, best: progress.Best) -> list:
     """Each search in its own process. OR-Tools holds the GIL while it searches, so the caller's
     threads (the web app's event loop) keep running while this one waits; a search that overruns
-    its time limit is terminated and the others' answers are used."""
-    pool = _context().Pool(len(searches))
+    its time limit is terminated and the others' answers are used. Their reports of the best plan
+    so far come through a queue and are passed on while waiting."""
+    context = _context()
+    reports = context.Queue() if best.progress else None
+    pool = context.Pool(len(searches), *((progress.listen_queue, (reports,)) if reports else ()))
     try:
         seconds = max(0.1, time_limit_s - (time.monotonic() - began) - margin)  # after the pool start
         pending = [pool.apply_async(_search, (*args, s, seconds, warm)) for s in searches]
         stop_at = time.monotonic() + seconds + OVERRUN_GRACE_S
         outcomes = []
         for result in pending:
-            result.wait(max(0.0, stop_at - time.monotonic()))
+            while not result.ready() and time.monotonic() < stop_at:
+                result.wait(min(REPORT_POLL_S, max(0.0, stop_at - time.monotonic())))
+                if reports:
+                    best.drain(reports)
             if result.ready() and result.successful():
                 outcomes.append(result.get())
         return outcomes
     finally:
         pool.terminate()
+        if reports:
+            reports.close()
 
 
 def solve(
@@ -146,12 +157,15 @@ def solve(
     provider: TravelProvider | None = None,
     workers: int = 2,
     balance_weight: int = 0,
+    progress_to: Callable[[dict], None] | None = None,
 ) -> Plan:
     """The best plan found within ``time_limit_s`` wall seconds. ``previous`` warm-starts the search
     (its routes, minus jobs that no longer exist). Every job ends up in a route or in ``unassigned``.
 
     ``workers`` >= 2 runs that many differently-set searches, each in a child process (a script
-    calling this needs the usual ``if __name__ == "__main__":`` guard); 1 searches in this process."""
+    calling this needs the usual ``if __name__ == "__main__":`` guard); 1 searches in this process.
+    ``progress_to`` hears the best plan so far while they search (served, unassigned, weight,
+    travel_s), from another thread."""
     began = time.monotonic()
     matrix = travel_matrix(problem, provider)
     eligible = eligibility(problem, matrix)
@@ -160,15 +174,20 @@ def solve(
     searches = _searches(problem)[: max(1, workers)]
     margin = SEARCH_MARGIN_S + (FILL_SHARE * time_limit_s if problem.objective == "service-then-travel" else 0)
     outcomes = []
+    best = progress.Best(progress_to)
     if eligible:
         args = (problem, matrix, eligible, unit, balance_weight)
         if len(searches) > 1:
-            outcomes = _in_processes(args, searches, began, time_limit_s, margin, warm)
+            outcomes = _in_processes(args, searches, began, time_limit_s, margin, warm, best)
         if not any(outcomes):
             # one search in this process: the plain guided local search, which has never overrun
             single = searches[0] if len(searches) == 1 else replace(searches[0], method="gls")
             seconds = max(0.1, time_limit_s - (time.monotonic() - began) - margin)
-            outcomes = [_search(*args, single, seconds, warm)]
+            progress.listen(best.offer if progress_to else None)
+            try:
+                outcomes = [_search(*args, single, seconds, warm)]
+            finally:
+                progress.listen(None)
     table = Timetable(problem, matrix)
     # priced here, not by OR-Tools' objective: some answers come from the Python search
     timed = [[_timed(table, tech_id, o, jobs) for tech_id, jobs in o.routes.items()] for o in outcomes if o is not None]

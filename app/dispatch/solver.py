@@ -12,6 +12,7 @@ import ortools
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 from ortools.util.optional_boolean_pb2 import BOOL_FALSE
 
+from . import progress
 from .problem import Problem
 
 SOLVER_NAME = f"ortools {ortools.__version__}"
@@ -289,6 +290,7 @@ def run(model: Model, search: Search, time_limit_s: float, warm: dict[str, list[
         search = replace(search, method="gls")
     params = parameters(search, time_limit_s, len(model.jobs))
     routing = model.routing
+    add_progress_report(model)
     if warm:
         # a warm start walks the previous plan's routes with guided local search: ILS has no entry point
         # that accepts an initial assignment in 9.15
@@ -303,6 +305,33 @@ def run(model: Model, search: Search, time_limit_s: float, warm: dict[str, list[
     else:
         solution = routing.SolveWithParameters(params)
     return _outcome(model, solution)
+
+
+def add_progress_report(model: Model) -> None:
+    """Each solution the search finds, summarised for whoever watches (throttled by progress.py).
+    The only call back into Python during the search, once per solution found, not per move."""
+    if not progress.listening():
+        return
+    routing, manager = model.routing, model.manager
+    first_job_node = len(model.depots)
+
+    def found() -> None:
+        if not progress.due():
+            return
+        served = weight = travel = 0
+        for v in range(len(model.vehicles)):
+            index = routing.Start(v)
+            while not routing.IsEnd(index):
+                after = routing.NextVar(index).Value()
+                node, next_node = manager.IndexToNode(index), manager.IndexToNode(after)
+                travel += model.travel_nodes[node][next_node]
+                if next_node >= first_job_node and not routing.IsEnd(after):
+                    served += 1
+                    weight += model.jobs[next_node - first_job_node].weight
+                index = after
+        progress.report(progress.summary(served, len(model.problem.jobs), weight, travel))
+
+    routing.AddAtSolutionCallback(found)
 
 
 def _outcome(model: Model, solution) -> Outcome | None:

@@ -105,8 +105,8 @@ class BoardController(Controller):
 
         seconds = request.app.state.settings.optimise_seconds
 
-        async def work():  # noqa: ANN202
-            return problem, await planning.solve(problem, seconds, previous)
+        async def work(job):  # noqa: ANN001, ANN202
+            return problem, await planning.solve(problem, seconds, previous, progress=job.report)
 
         job = request.app.state.solve_jobs.start(day, data.plan.version if data.plan else 0, seconds, work)
         return Template("board/_optimise.html", context={"job": job, "day": day})

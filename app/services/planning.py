@@ -7,6 +7,7 @@ Work already accepted or under way is pinned to its technician; work started kee
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -301,9 +302,10 @@ def _windows(data: DayData, ticket: Ticket, now_s: int) -> tuple[tuple[int, int]
     return ((max(reported_s, min(now_s, DAY_END_S)), DAY_END_S),)
 
 
-async def solve(problem: dispatch.Problem, time_limit_s: float, previous: dispatch.Plan | None = None) -> dispatch.Plan:
+async def solve(problem: dispatch.Problem, time_limit_s: float, previous: dispatch.Plan | None = None,
+                progress: Callable[[dict], None] | None = None) -> dispatch.Plan:
     # OR-Tools holds the GIL for long stretches: run it in a worker thread so the board keeps answering.
-    return await anyio.to_thread.run_sync(lambda: dispatch.solve(problem, time_limit_s, previous))
+    return await anyio.to_thread.run_sync(lambda: dispatch.solve(problem, time_limit_s, previous, progress_to=progress))
 
 
 def stored_plan(data: DayData) -> dispatch.Plan | None:

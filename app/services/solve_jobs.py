@@ -26,6 +26,12 @@ class SolveJob:
     result: Any = None
     error: str | None = None
     task: asyncio.Task | None = None
+    best: dict | None = None  # the best plan so far, as the solver reports it while it searches
+    best_at_s: float = 0.0
+
+    def report(self, summary: dict) -> None:
+        """Called from the solver's thread: one assignment, read whole by the next status request."""
+        self.best, self.best_at_s = summary, self.elapsed_s
 
     @property
     def done(self) -> bool:
@@ -44,13 +50,13 @@ class SolveJobs:
     def __init__(self) -> None:
         self._jobs: dict[str, SolveJob] = {}
 
-    def start(self, day: str, base_version: int, time_limit_s: float, work: Callable[[], Awaitable[Any]]) -> SolveJob:
+    def start(self, day: str, base_version: int, time_limit_s: float, work: Callable[[SolveJob], Awaitable[Any]]) -> SolveJob:
         self._forget_old()
         job = SolveJob(secrets.token_urlsafe(8), day, base_version, time_limit_s)
 
         async def run() -> None:
             try:
-                job.result = await work()
+                job.result = await work(job)
             except Exception as exc:  # noqa: BLE001 - shown to the dispatcher instead of lost in a task
                 job.error = f"{type(exc).__name__}: {exc}"
 

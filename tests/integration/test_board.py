@@ -140,6 +140,23 @@ def test_optimise_apply_and_the_second_dispatcher_is_refused(client, demo_settin
     assert 'data-testid="board-message"' in refused.text and "已被" in refused.text
 
 
+def test_optimise_shows_the_best_plan_so_far_while_it_runs(client):
+    day = tomorrow()
+    login(client, ACCOUNTS["dispatcher"])
+    started = post(client, f"/board/{day}/optimise", {})
+    job = re.search(r"/optimise/([^\"]+)\"", started.text).group(1)
+    best_so_far = []
+    for _ in range(80):
+        status = client.get(f"/board/{day}/optimise/{job}").text
+        if 'data-testid="optimise-preview"' in status:
+            break
+        best_so_far += re.findall(r'data-testid="optimise-best">([^<]*)<', status)
+        asyncio.run(asyncio.sleep(0.3))
+    assert 'data-testid="optimise-preview"' in status
+    # while it searched, the panel named a plan: jobs on routes, unassigned, travel
+    assert [line for line in best_so_far if len(re.findall(r"\d+", line)) >= 4], best_so_far
+
+
 def test_move_retimes_pins_and_shows_broken_rules(client, demo_settings):
     day = tomorrow()
     login(client, ACCOUNTS["dispatcher"])
