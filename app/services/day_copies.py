@@ -26,6 +26,7 @@ COPIES_KEPT = 8
 
 @dataclass(frozen=True)
 class _Copy:
+    places_at: tuple  # a renamed estate, building or unit: every ticket is read again
     tickets: dict[int, Ticket]  # by id, each as read at its version
     team: tuple
     technicians: list[Technician]
@@ -41,9 +42,12 @@ _COPIES: OrderedDict[tuple, _Copy] = OrderedDict()
 async def board_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: CompanySettings,
                     signature: planning.DaySignature) -> planning.DayData:
     """The day as `planning.load_day` reads it, from the kept copy and what changed since: tickets
-    whose version moved, the plan when its version did, the team when `signature.team` did."""
+    whose version moved, the plan when its version did, the team when `signature.team` did,
+    everything when a place was renamed."""
     key = (str(db.get_bind().url), day, tz.key)
     kept = _COPIES.get(key)
+    if kept is not None and kept.places_at != signature.places_at:
+        kept = None
     async with AsyncSession(db.bind, expire_on_commit=False) as own:
         versions = dict((await own.execute(select(Ticket.id, Ticket.version).where(planning.on_the_day(day, tz)))).all())
         stale = [i for i, v in versions.items() if kept is None or i not in kept.tickets or kept.tickets[i].version != v]
@@ -59,7 +63,7 @@ async def board_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: Comp
         else:
             plan_key, plan = signature.plan, await planning.read_plan(own, day)
     tickets = {i: kept.tickets[i] for i in versions if i not in stale and kept is not None} | {t.id: t for t in fresh}
-    _COPIES[key] = _Copy(tickets, team, technicians, shifts, trades, plan_key, plan)
+    _COPIES[key] = _Copy(signature.places_at, tickets, team, technicians, shifts, trades, plan_key, plan)
     _COPIES.move_to_end(key)
     while len(_COPIES) > COPIES_KEPT:
         _COPIES.popitem(last=False)

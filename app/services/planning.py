@@ -96,6 +96,7 @@ class DaySignature(NamedTuple):
     technicians_at: dt.datetime | None
     accounts_at: dt.datetime | None
     trades_at: dt.datetime | None
+    places_at: tuple  # estates, buildings, units: their names and codes are on every block
 
     @property
     def plan(self) -> tuple:
@@ -110,8 +111,9 @@ class DaySignature(NamedTuple):
 async def day_signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> DaySignature:
     """What changes whenever anything on the day's board or in its problem changes: the day's
     plannable tickets (count, version sum, latest change: one leaving or joining changes them too),
-    its plan's version (every writer of a plan's stops moves it) and the weekday's shifts. One
-    statement, cheap enough for every request, so views of the day can be reused until it differs."""
+    its plan's version (every writer of a plan's stops moves it), the weekday's shifts and the
+    places' names. One statement, cheap enough for every request, so views of the day can be reused
+    until it differs."""
     start, end = day_bounds(day, tz)
     tickets = select(func.count().label("n"), func.sum(Ticket.version).label("versions"), func.max(Ticket.updated_at).label("at")).where(
         Ticket.status.in_(PLANNABLE),
@@ -125,12 +127,13 @@ async def day_signature(db: AsyncSession, day: dt.date, tz: ZoneInfo) -> DaySign
              .join(User, User.id == Technician.user_id)
              .where(ShiftTemplate.weekday == day.weekday()).subquery())
     plan = select(DayPlan.id, DayPlan.version).where(DayPlan.day == day)
-    row = (await db.execute(select(
+    places = [select(func.max(model.updated_at)).scalar_subquery() for model in (Estate, Building, Unit)]
+    *row, estates, buildings, units = (await db.execute(select(
         tickets.c.n, tickets.c.versions, tickets.c.at,
         plan.with_only_columns(DayPlan.id).scalar_subquery(), plan.with_only_columns(DayPlan.version).scalar_subquery(),
-        staff.c.n, staff.c.shifts, staff.c.technicians, staff.c.accounts, staff.c.trades,
+        staff.c.n, staff.c.shifts, staff.c.technicians, staff.c.accounts, staff.c.trades, *places,
     ).select_from(tickets.join(staff, true())))).one()  # two one-row aggregates side by side
-    return DaySignature(*row)
+    return DaySignature(*row, places_at=(estates, buildings, units))
 
 
 async def load_day(db: AsyncSession, day: dt.date, tz: ZoneInfo, settings: CompanySettings) -> DayData:

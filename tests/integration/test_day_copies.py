@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 from app.db import install_sqlite_pragmas
-from app.models import Building, Channel, Status, Technician, Ticket, Unit, Urgency
+from app.models import Building, Channel, Estate, Status, Technician, Ticket, Unit, Urgency
 from app.services import company_settings, day_copies, planning
 from tests.integration.test_board import TZ, at, tomorrow
 
@@ -91,6 +91,14 @@ def test_the_kept_copy_follows_every_kind_of_change(demo_settings):
 
             await change(learn)
 
+            # a place is renamed: its name is on the blocks of tickets that did not change
+            async def rename(db):
+                estate = await db.get(Estate, after.tickets[0].estate_id)
+                estate.name = f"{estate.name}（新）"
+
+            after = await change(rename)
+            assert after.tickets[0].estate.name.endswith("（新）")
+
             # the plan changes: a first plan for the day
             async def plan(db):
                 settings = await company_settings.load(db)
@@ -113,4 +121,4 @@ def test_the_kept_copy_follows_every_kind_of_change(demo_settings):
             await engine.dispose()
         return reads["fresh"]
 
-    assert asyncio.run(go()) == 8
+    assert asyncio.run(go()) == 9
