@@ -26,9 +26,10 @@ def _searches(problem: Problem):
     """Two searches, one per core, set apart so they explore differently. Travel-only benchmarks: ILS
     with SISR ruin (SOLVER-NOTES.md), local cheapest insertion with automatic and with hot annealing
     temperatures, each handing over to the Python SISR (strings.py) after 30 % of its time (mean gap
-    0.55 % at 10 s; both Python from nothing 1.09 %, one OR-Tools to the end 1.32 %). Days that weigh priorities:
-    regret insertion then ruin-and-recreate, beside OR-Tools' ILS from parallel cheapest insertion
-    handing over the same way; on the generated days each won on some seeds (bench/RESULTS.md)."""
+    0.55 % at 10 s; both Python from nothing 1.09 %, one OR-Tools to the end 1.32 %). Days that weigh
+    priorities: regret insertion then ruin-and-recreate (construct.py), beside OR-Tools' ILS from
+    parallel cheapest insertion handing over to SISR after 30 % (travel + response cost 0-14 % lower
+    than handing over to construct.py on four of the five generated days, weight within the noise)."""
     from .solver import Search
 
     if problem.objective == "travel":
@@ -36,7 +37,7 @@ def _searches(problem: Problem):
                 Search(temperatures=(1000.0, 10.0), ruin_visits=12, lns_after=0.3, lns_seed=2, by_strings=True,
                        sisr_temperatures=(100.0, 1.0))]
     return [Search(regret_start=True),
-            Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2)]
+            Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2, by_strings=True)]
 
 
 def penalty_unit(problem: Problem, matrix) -> int:

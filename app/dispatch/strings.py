@@ -81,8 +81,8 @@ class Strings:
         return {"routes": [[] for _ in range(v)], "where": [-1] * len(self.ids),
                 "prev": np.zeros((v, width), dtype=np.int64), "next": np.zeros((v, width), dtype=np.int64),
                 "depart": np.zeros((v, width), dtype=np.int64), "latest": np.full((v, width), -INF, dtype=np.int64),
-                "arc": np.zeros((v, width), dtype=np.int64), "waits": np.zeros((v, width), dtype=np.int64), "load": np.zeros(v, dtype=np.int64),
-                "count": np.zeros(v, dtype=np.int64), "cost": [0] * v}
+                "arc": np.zeros((v, width), dtype=np.int64), "waits": np.zeros((v, width), dtype=np.int64),
+                "load": np.zeros(v, dtype=np.int64), "count": np.zeros(v, dtype=np.int64), "cost": [0] * v}
 
     def _copy(self, sol: dict) -> dict:
         return {"routes": list(sol["routes"]), "where": list(sol["where"]), "cost": list(sol["cost"]),
