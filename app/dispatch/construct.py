@@ -222,10 +222,11 @@ def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]
 def report_routes(table: Timetable, routes) -> None:  # noqa: ANN001 - any iterable of routes
     """The plan so far, for whoever watches the search (progress.py)."""
     routes = [r for r in routes if r.stops]
+    travel = sum(table.travel(table.techs[r.technician], r.job_ids) for r in routes)
     progress.report(progress.summary(
         served=sum(len(r.stops) for r in routes), jobs=len(table.problem.jobs),
         weight=sum(table.jobs[s.job].weight for r in routes for s in r.stops),
-        travel_s=sum(table.travel(table.techs[r.technician], r.job_ids) for r in routes)))
+        travel_s=travel, cost=travel + sum(table.response_cost(r) for r in routes)))
 
 
 def _movable(job) -> bool:

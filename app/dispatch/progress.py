@@ -41,12 +41,13 @@ def report(summary: dict) -> None:
         _here.sink(summary)
 
 
-def summary(served: int, jobs: int, weight: int, travel_s: int) -> dict:
-    return {"served": served, "unassigned": jobs - served, "weight": weight, "travel_s": travel_s}
+def summary(served: int, jobs: int, weight: int, travel_s: int, cost: int) -> dict:
+    """``cost``: what the search minimises once the weight is served (travel + response, FORMAT.md)."""
+    return {"served": served, "unassigned": jobs - served, "weight": weight, "travel_s": travel_s, "cost": cost}
 
 
 class Best:
-    """Keeps the best of what the searches report (more weight, then less travel) and passes on
+    """Keeps the best of what the searches report (more weight, then less cost) and passes on
     each improvement, so two searches on different paths never make the figures go backwards."""
 
     def __init__(self, progress: Callable[[dict], None] | None):
@@ -56,7 +57,7 @@ class Best:
     def offer(self, found: dict) -> None:
         if self.progress is None:
             return
-        if self.best is None or (found["weight"], -found["travel_s"]) > (self.best["weight"], -self.best["travel_s"]):
+        if self.best is None or (found["weight"], -found["cost"]) > (self.best["weight"], -self.best["cost"]):
             self.best = found
             self.progress(found)
 

@@ -63,6 +63,7 @@ class Model:
     travel_nodes: list[list[int]]
     dims: dict = field(default_factory=dict)
     breaks: dict = field(default_factory=dict)
+    penalty_unit: int = 0
 
     def index(self, job_position: int) -> int:
         return self.manager.NodeToIndex(len(self.depots) + job_position)
@@ -202,6 +203,7 @@ def add_max_jobs(model: Model, balance_weight: int) -> None:
 def add_drop_penalties(model: Model, unit: int) -> None:
     """A plan always exists: each job may be dropped at its priority weight x ``unit``. Pinned jobs
     cost far more than anything else, so they are dropped only when impossible."""
+    model.penalty_unit = unit
     never = unit * 10**6
     for p, job in enumerate(model.jobs):
         penalty = never if job.pinned_to else job.weight * unit
@@ -329,7 +331,10 @@ def add_progress_report(model: Model) -> None:
                     served += 1
                     weight += model.jobs[next_node - first_job_node].weight
                 index = after
-        progress.report(progress.summary(served, len(model.problem.jobs), weight, travel))
+        # the objective less the drop penalties: travel and response cost, as the Python searches price it
+        left_out = sum(job.weight for job in model.jobs) - weight
+        cost = routing.CostVar().Max() - left_out * model.penalty_unit
+        progress.report(progress.summary(served, len(model.problem.jobs), weight, travel, cost))
 
     routing.AddAtSolutionCallback(found)
 

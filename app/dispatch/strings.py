@@ -17,6 +17,8 @@ import time
 
 import numpy as np
 
+from . import progress
+from .construct import report_routes
 from .problem import Route
 from .schedule import Timetable
 
@@ -326,6 +328,8 @@ class Strings:
                 current, current_cost = trial, cost
                 if cost < best_cost:
                     best, best_cost = trial, cost
+                    if progress.due():
+                        report_routes(self.table, self.routes(best))
         return best
 
     def routes(self, sol: dict) -> list[Route]:
