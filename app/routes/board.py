@@ -50,9 +50,8 @@ class BoardController(Controller):
     guards = [requires(Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN)]  # noqa: RUF012
 
     async def _page(self, request: HTMXRequest, db: AsyncSession, day: dt.date, *, message: str | None = None,
-                    status: int = 200, fragment: bool = False, clear_optimise: bool = False, since: str = "",
-                    changed: bool = False) -> Response:
-        stamp, html = await self._board_html(request, db, day, message, changed)
+                    status: int = 200, fragment: bool = False, clear_optimise: bool = False, since: str = "") -> Response:
+        stamp, html = await self._board_html(request, db, day, message)
         if fragment or (request.htmx and request.htmx.target == "board"):
             if since and since == stamp and message is None and not clear_optimise:
                 # The board already shows this day as it is: leave it alone (a drag in progress, a scroll).
@@ -62,8 +61,7 @@ class BoardController(Controller):
             return Response(html, media_type=MediaType.HTML, status_code=status)
         return Template("board/page.html", context={"board_html": html}, status_code=status)
 
-    async def _board_html(self, request: HTMXRequest, db: AsyncSession, day: dt.date, message: str | None,
-                          changed: bool) -> tuple[str, Markup]:
+    async def _board_html(self, request: HTMXRequest, db: AsyncSession, day: dt.date, message: str | None) -> tuple[str, Markup]:
         """The board fragment and a stamp of the day's state, reused while nothing on the day changes:
         every open board refreshes on every change anywhere, and most of those refreshes are of a day
         that stayed the same. The rendering is also keyed by the minute, for the SLA texts and passed
@@ -76,11 +74,7 @@ class BoardController(Controller):
         key = (*state, now.replace(second=0, microsecond=0))
         if message is None and (html := _RENDERED.get(key)) is not None:
             return stamp, html
-        if changed:  # this request's own change is not committed yet: only its session sees it
-            data = await planning.load_day(db, day, local_tz(), settings)
-        else:
-            data = await day_copies.board_day(db, day, local_tz(), settings, signature)
-        board = board_service.build(data, now)
+        board = board_service.build(await day_copies.board_day(db, day, local_tz(), settings, signature), now)
         context = {"board": board, "map": route_map.draw(board), "message": message, "now": now, "stamp": stamp,
                    "clock": board_service.clock, "axis_percent": board_service.axis_percent,
                    "today": now.astimezone(local_tz()).date(), "dt": dt}
@@ -140,8 +134,8 @@ class BoardController(Controller):
             request.app.state.solve_jobs.drop(job.id)
             return await self._page(request, db_session, _day(day), message=conflict_message(exc), status=409, fragment=True, clear_optimise=True)
         request.app.state.solve_jobs.drop(job.id)
-        await db_session.flush()
-        response = await self._page(request, db_session, _day(day), fragment=True, clear_optimise=True, changed=True)
+        await db_session.commit()  # before the board is drawn: its copy of the day reads what is committed
+        response = await self._page(request, db_session, _day(day), fragment=True, clear_optimise=True)
         response.background = announce(request.app, "plan")
         return response
 
@@ -170,8 +164,8 @@ class BoardController(Controller):
         except MoveError as exc:
             await db.rollback()
             return await self._page(request, db, the_day, message=str(exc), status=422, fragment=True)
-        await db.flush()
-        response = await self._page(request, db, the_day, fragment=True, changed=True)
+        await db.commit()  # before the board is drawn: its copy of the day reads what is committed
+        response = await self._page(request, db, the_day, fragment=True)
         response.background = announce(request.app, "plan")
         return response
 

@@ -3,8 +3,9 @@
 Every open board reads its day again after every change anywhere, and a change is nearly always
 one ticket (a technician's tap, a booking): reading the day's 300 tickets as objects again was half
 of the board's time. A copy is read in a session of its own and kept detached, so nothing a request
-does to its own session (a rollback expires what that session loaded) reaches it. Only views read
-from it: a change to the day loads the day in its own transaction (`planning.load_day`).
+does to its own session (a rollback expires what that session loaded) reaches it; so a request
+that changes the day commits before it draws the board. Changes themselves read the day in their
+own transaction (`planning.load_day`).
 """
 
 from __future__ import annotations
