@@ -43,11 +43,10 @@ def _routes(plan: DayPlan) -> dict[int, list[PlanStop]]:
     return routes
 
 
-async def _rewrite(db: AsyncSession, data: planning.DayData, plan: DayPlan, technician_id: int,
-                   ticket_ids: list[int], pinned: set[int], now: dt.datetime) -> None:
-    problem = planning.build_problem(data, now)
-    route = dispatch.retime_route(problem, planning.tech_key(technician_id), [planning.job_key(t) for t in ticket_ids])
-    travel = planning.travel_per_stop(problem, dispatch.Plan(problem.name, routes=[route]))
+async def _rewrite(db: AsyncSession, table: dispatch.Timetable, plan: DayPlan, technician_id: int,
+                   ticket_ids: list[int], pinned: set[int]) -> None:
+    route = table.retime(planning.tech_key(technician_id), [planning.job_key(t) for t in ticket_ids])
+    travel = planning.travel_per_stop(table.problem, dispatch.Plan(table.problem.name, routes=[route]), table.tt)
     await db.execute(delete(PlanStop).where(PlanStop.plan_id == plan.id, PlanStop.technician_id == technician_id))
     violations = route.violations or None
     for sequence, stop in enumerate(route.stops):
@@ -84,9 +83,12 @@ async def move_job(db: AsyncSession, data: planning.DayData, form: dict, actor: 
         pinned.add(ticket_id)  # a hand-placed job stays where the dispatcher put it
     else:
         pinned.discard(ticket_id)
+    # One day, one travel table for both routes: the problem reads the plan as it was before the move.
+    problem = planning.build_problem(data, now)
+    table = dispatch.Timetable(problem, dispatch.travel_matrix(problem))
     # The source first: the database holds a ticket to one stop per plan, even mid-transaction.
     for technician_id in dict.fromkeys(t for t in (source, target) if t is not None):
-        await _rewrite(db, data, plan, technician_id, orders.get(technician_id, []), pinned, now)
+        await _rewrite(db, table, plan, technician_id, orders.get(technician_id, []), pinned)
     await db.execute(delete(PlanUnassigned).where(PlanUnassigned.plan_id == plan.id, PlanUnassigned.ticket_id == ticket_id))
     ticket = tickets[ticket_id]
     if target is not None:

@@ -385,8 +385,8 @@ async def apply(db: AsyncSession, data: DayData, proposal: dispatch.Plan, base_v
     return plan
 
 
-def travel_per_stop(problem: dispatch.Problem, plan: dispatch.Plan) -> dict[str, int]:
-    matrix = dispatch.travel_matrix(problem)
+def travel_per_stop(problem: dispatch.Problem, plan: dispatch.Plan, matrix=None) -> dict[str, int]:  # noqa: ANN001
+    matrix = dispatch.travel_matrix(problem) if matrix is None else matrix
     index = problem.location_index()
     jobs = {j.id: j for j in problem.jobs}
     techs = {t.id: t for t in problem.technicians}
