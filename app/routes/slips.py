@@ -8,7 +8,9 @@ import secrets
 from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.exc import StaleDataError
 
+from app.i18n import gettext as _
 from app.models import Role
 from app.routes.forms import conflict_message, form_dict
 from app.security import requires
@@ -45,8 +47,13 @@ class SlipsController(Controller):
         form = await form_dict(request)
         try:
             await coordination.act(db_session, slip_id, form.get("action", ""), request.user, utc_now(), key=form.get("key", ""))
+            await db_session.flush()
         except (FormErrors, TransitionError) as exc:
             await db_session.rollback()
             text = " ".join(exc.errors.values()) if isinstance(exc, FormErrors) else conflict_message(exc)
             return await self._page(db_session, message=text, status=409)
+        except StaleDataError:
+            await db_session.rollback()
+            return await self._page(db_session, status=409, message=_(
+                "Someone acted on this slip or its ticket at the same moment. Here are the slips as they are now."))
         return Redirect(path="/desk/slips", status_code=303)

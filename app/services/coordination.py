@@ -155,6 +155,9 @@ async def act(db: AsyncSession, slip_id: int, action: str, actor: User, now: dt.
         slip.failures = [*slip.failures, now.isoformat()]
         slip.followed_up_at = now
     record(db, ticket, actor, "slip", at=now, data={"action": action, "slip": slip.id, **({"key": key} if key else {})})
+    # The ticket's version guards the slip: of two desks acting at the same moment, the second is
+    # refused (StaleDataError) instead of writing over the first's failure count.
+    ticket.updated_at = now
     rule = await rules(db)
     if action == "failed" and not slip.joint_visit and _recent_failures(slip, now, rule) >= 2:
         slip.joint_visit = True

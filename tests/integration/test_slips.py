@@ -144,6 +144,42 @@ def test_a_double_clicked_agreement_failed_counts_once(client, demo_settings):
         assert db.scalar(select(CoordinationSlip.joint_visit).where(CoordinationSlip.id == slip_id)) is True
 
 
+def test_two_desks_failing_the_same_slip_at_once_never_lose_a_failure(client, demo_settings, monkeypatch):
+    import re
+
+    from app.services import coordination
+
+    number = open_slip(client, demo_settings)
+    switch(client, ACCOUNTS["desk"])
+    with db_session(demo_settings) as db:
+        slip_id = db.scalar(select(CoordinationSlip.id).join(Ticket).where(Ticket.number == number))
+    page = client.get("/desk/slips").text
+    card = page[page.index(f'data-testid="slip-{number}"'):]
+    key = re.search(r'name="action" value="failed"><input type="hidden" name="key" value="([^"]+)"', card).group(1)
+    looked_up = coordination._event_with_key
+
+    async def other_desk_commits_first(db, ticket, *args, **kwargs):
+        # This request has read the slip and its ticket; the other desk's "failed" lands now.
+        with db_session(demo_settings) as other:
+            slip = other.get(CoordinationSlip, slip_id)
+            slip.failures = [*slip.failures, dt.datetime.now(dt.timezone.utc).isoformat()]
+            other.add(TicketEvent(ticket_id=slip.ticket_id, at=dt.datetime.now(dt.timezone.utc), kind="slip",
+                                  data={"action": "failed", "slip": slip_id}))
+            other.get(Ticket, slip.ticket_id).updated_at = dt.datetime.now(dt.timezone.utc)
+            other.commit()
+        monkeypatch.setattr(coordination, "_event_with_key", looked_up)
+        return await looked_up(db, ticket, *args, **kwargs)
+
+    monkeypatch.setattr(coordination, "_event_with_key", other_desk_commits_first)
+    refused = post(client, f"/desk/slips/{slip_id}", {"action": "failed", "key": key})
+    assert refused.status_code == 409 and "同一时间" in refused.text
+    with db_session(demo_settings) as db:
+        slip = db.get(CoordinationSlip, slip_id)
+        failed = [e for e in db.scalars(select(TicketEvent).where(TicketEvent.ticket_id == slip.ticket_id, TicketEvent.kind == "slip"))
+                  if (e.data or {}).get("action") == "failed"]
+        assert len(slip.failures) == len(failed) == 1
+
+
 def test_a_resent_pause_form_shows_the_saved_pause(client, demo_settings):
     number = make_job(demo_settings, status=Status.IN_PROGRESS)
     as_tech(client)
