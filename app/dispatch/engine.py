@@ -27,16 +27,16 @@ def _searches(problem: Problem):
     with SISR ruin (SOLVER-NOTES.md), local cheapest insertion with automatic and with hot annealing
     temperatures, each handing over to the Python SISR (strings.py) after 30 % of its time (mean gap
     0.55 % at 10 s; both Python from nothing 1.09 %, one OR-Tools to the end 1.32 %). Days that weigh
-    priorities: regret insertion then ruin-and-recreate (construct.py), beside OR-Tools' ILS from
-    parallel cheapest insertion handing over to SISR after 30 % (travel + response cost 0-14 % lower
-    than handing over to construct.py on four of the five generated days, weight within the noise)."""
+    priorities: regret insertion then SISR, beside OR-Tools' ILS from parallel cheapest insertion
+    handing over to SISR after 30 % (gen_day seeds 1-5, weight against VROOM's: +22 in sum, against
+    -4 with construct.py's ruin-and-recreate after the regret insertion, -8 with it after both)."""
     from .solver import Search
 
     if problem.objective == "travel":
         return [Search(lns_after=0.3, by_strings=True),
                 Search(temperatures=(1000.0, 10.0), ruin_visits=12, lns_after=0.3, lns_seed=2, by_strings=True,
                        sisr_temperatures=(100.0, 1.0))]
-    return [Search(regret_start=True),
+    return [Search(regret_start=True, by_strings=True),
             Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2, by_strings=True)]
 
 

@@ -185,19 +185,16 @@ class Strings:
         if not movable:
             return [], set()
         left_out = [j for j, v in enumerate(sol["where"]) if v < 0]
-        able = None
         if left_out and rng.random() < 0.5:
-            # room for a job left out: strings near it on the routes of technicians who could take it
-            seed = rng.choice(left_out)
-            able = set(self.eligible[seed])
+            near = self._near_in_time(sol, rng.choice(left_out))
         else:
-            seed = rng.choice(movable)
+            near = self.neighbours[rng.choice(movable)].tolist()
         removed, ruined = [], set()
-        for c in self.neighbours[seed].tolist():
+        for c in near:
             if len(ruined) >= n_strings:
                 break
             v = sol["where"][c]
-            if v < 0 or v in ruined or (able is not None and v not in able):
+            if v < 0 or v in ruined:
                 continue
             ruined.add(v)
             route = routes[v]
@@ -210,6 +207,19 @@ class Strings:
         # truncated distances can break the triangle inequality by a second: such a ruin is void
         feasible = [self._refresh(sol, v) and self._fits(v, routes[v]) for v in ruined]
         return (removed, ruined) if all(feasible) else None
+
+    def _near_in_time(self, sol: dict, j: int) -> list[int]:
+        """Jobs on the routes of technicians who could take job ``j``, nearest first in place and
+        in time from its windows: where room for it would have to come from."""
+        row, opens, closes = self.tt[self.loc[j]], self.open[j], self.close[j]
+        keyed = []
+        for v in self.eligible[j]:
+            depart = sol["depart"][v].tolist()
+            for k, c in enumerate(sol["routes"][v]):
+                start = depart[k + 1] - self.service[c]
+                keyed.append((row[self.loc[c]] + max(0, opens - start, start - closes), c))
+        keyed.sort()
+        return [c for _, c in keyed]
 
     def _string(self, route: list[int], at: int, length: int) -> set[int]:
         """Places of a string of ``length`` jobs through place ``at``; a split string keeps ``m``
