@@ -7,7 +7,6 @@ first, and within a priority the job that loses most if it waits (regret) goes i
 """
 from __future__ import annotations
 
-import random
 import time
 
 from . import progress
@@ -162,63 +161,6 @@ def _recreate(ins: Insertions, routes: dict[str, Route], waiting: list[str], eli
                 found[tech_id] = best
 
 
-def _score(table: Timetable, routes: dict[str, Route]) -> tuple[int, int]:
-    """(served weight, -(travel + response cost)): FORMAT.md's objective, larger is better."""
-    weight = sum(table.jobs[s.job].weight for r in routes.values() for s in r.stops)
-    cost = sum(table.travel(table.techs[t], r.job_ids) + table.response_cost(r) for t, r in routes.items() if r.stops)
-    return weight, -cost
-
-
-def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]], deadline: float,
-            seed: int = 1, focus: float = 0.5) -> list[Route]:
-    """Ruin and recreate until ``deadline``: take out the jobs nearest a seed job and insert them and
-    every waiting job again by regret; keep the result when it serves more weight, or as much for no
-    more cost. With probability ``focus`` the seed is a job the plan leaves out and the jobs taken
-    out are those of its trade's technicians nearest it in place and time, to make room for it."""
-    rng = random.Random(seed)
-    ins = Insertions(table)
-    tt, job_loc, jobs = table.tt, ins.job_loc, table.jobs
-    current = {t.id: Route(t.id) for t in table.problem.technicians}
-    current.update({r.technician: r for r in routes})
-    score = _score(table, current)
-    ids = [j for j in eligible if _movable(jobs[j])]
-    techs = table.problem.technicians
-    while ids and time.monotonic() < deadline:
-        served = {s.job: (t, s.start) for t, r in current.items() for s in r.stops}
-        left_out = [j for j in ids if j not in served]
-        if left_out and rng.random() < focus:
-            # room for a left-out job can only come from technicians of its trade around its window
-            centre = rng.choice(left_out)
-            able = {techs[v].id for v in eligible[centre]}
-            windows = jobs[centre].windows
-            opens, closes = (windows[0][0], windows[-1][1]) if windows else (0, 10**9)
-            here_row = tt[job_loc[centre]]
-            pool = [j for j, (t, _) in served.items() if t in able and _movable(jobs[j])]
-            # seconds away in place, plus in time from the left-out job's windows
-            near = sorted(pool, key=lambda j: here_row[job_loc[j]] + max(0, opens - served[j][1], served[j][1] - closes))
-            size = rng.randint(8, 24)
-        else:
-            centre = rng.choice(ids)
-            here_row = tt[job_loc[centre]]
-            near = sorted((j for j in served if _movable(jobs[j])), key=lambda j: here_row[job_loc[j]])
-            size = rng.randint(4, 14)
-        removed = set(near[:size])
-        trial = dict(current)
-        changed = {served[j][0] for j in removed}
-        for tech_id in changed:
-            trial[tech_id] = table.retime(tech_id, [j for j in current[tech_id].job_ids if j not in removed])
-        waiting = [j for j in eligible if j not in served or j in removed]
-        _recreate(ins, trial, waiting, eligible, deadline, set(waiting) - removed, changed)
-        if time.monotonic() >= deadline:
-            break
-        new = _score(table, trial)
-        if new >= score:
-            if new > score and progress.due():
-                report_routes(table, trial.values())
-            current, score = trial, new
-    return [r for r in current.values() if r.stops]
-
-
 def report_routes(table: Timetable, routes) -> None:  # noqa: ANN001 - any iterable of routes
     """The plan so far, for whoever watches the search (progress.py)."""
     routes = [r for r in routes if r.stops]
@@ -228,6 +170,3 @@ def report_routes(table: Timetable, routes) -> None:  # noqa: ANN001 - any itera
         weight=sum(table.jobs[s.job].weight for r in routes for s in r.stops),
         travel_s=travel, cost=travel + sum(table.response_cost(r) for r in routes)))
 
-
-def _movable(job) -> bool:
-    return not job.pinned_to and job.fixed_start is None

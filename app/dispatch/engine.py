@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from . import diagnose, progress, strings
-from .construct import Insertions, improve, regret_plan, report_routes
+from .construct import Insertions, regret_plan, report_routes
 from .problem import Plan, Problem, Route, Unassigned
 from .schedule import Timetable
 from .travel import TravelProvider, travel_matrix
@@ -29,15 +29,15 @@ def _searches(problem: Problem):
     0.55 % at 10 s; both Python from nothing 1.09 %, one OR-Tools to the end 1.32 %). Days that weigh
     priorities: regret insertion then SISR, beside OR-Tools' ILS from parallel cheapest insertion
     handing over to SISR after 30 % (gen_day seeds 1-5, weight against VROOM's: +22 in sum, against
-    -4 with construct.py's ruin-and-recreate after the regret insertion, -8 with it after both)."""
+    -4 with round 2's ruin-and-recreate after the regret insertion, -8 with it after both)."""
     from .solver import Search
 
     if problem.objective == "travel":
-        return [Search(lns_after=0.3, by_strings=True),
-                Search(temperatures=(1000.0, 10.0), ruin_visits=12, lns_after=0.3, lns_seed=2, by_strings=True,
+        return [Search(lns_after=0.3),
+                Search(temperatures=(1000.0, 10.0), ruin_visits=12, lns_after=0.3, lns_seed=2,
                        sisr_temperatures=(100.0, 1.0))]
-    return [Search(regret_start=True, by_strings=True),
-            Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2, by_strings=True)]
+    return [Search(regret_start=True),
+            Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2)]
 
 
 def penalty_unit(problem: Problem, matrix) -> int:
@@ -72,24 +72,22 @@ def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, wa
     if search.regret_start and not warm:
         # the plan goes back as it is: OR-Tools' ReadAssignmentFromRoutes searched without a time
         # limit for break times that fit such a plan (gen_day seed 3: stuck for minutes)
-        from_nothing = search.by_strings and problem.objective == "travel"  # SISR's own insertion builds it
+        from_nothing = problem.objective == "travel"  # SISR's own insertion builds it
         routes = [] if from_nothing else regret_plan(table, eligible, deadline=began + seconds / 2)
         report_routes(table, routes)
-        return _python_outcome(table, _improve(table, routes, eligible, began + seconds, search))
+        return _python_outcome(table, _sisr(table, routes, eligible, began + seconds, search))
     model = solver.build(problem, matrix, eligible, unit, balance_weight)
     if search.lns_after > 0 and not warm:
         outcome = solver.run(model, search, search.lns_after * seconds, None)
         if outcome is None:
             return None
         routes = [_feasible_prefix(table, tech_id, jobs) for tech_id, jobs in outcome.routes.items()]
-        return _python_outcome(table, _improve(table, routes, eligible, began + seconds, search))
+        return _python_outcome(table, _sisr(table, routes, eligible, began + seconds, search))
     return solver.run(model, search, seconds, warm)
 
 
-def _improve(table: Timetable, routes: list[Route], eligible, deadline: float, search) -> list[Route]:
-    if search.by_strings:
-        return strings.improve(table, routes, eligible, deadline, search.lns_seed, search.sisr_temperatures)
-    return improve(table, routes, eligible, deadline, search.lns_seed, search.lns_focus)
+def _sisr(table: Timetable, routes: list[Route], eligible, deadline: float, search) -> list[Route]:
+    return strings.improve(table, routes, eligible, deadline, search.lns_seed, search.sisr_temperatures)
 
 
 def _feasible_prefix(table: Timetable, tech_id: str, jobs: list[str]) -> Route:

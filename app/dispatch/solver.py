@@ -31,12 +31,10 @@ class Search:
     lean: bool = True  # switch off operators that measured as wasted time here
     gls_lambda: float = 0.1
     sort_by_penalty: bool = True  # insert high-priority jobs first when (re)creating
-    regret_start: bool = False  # construct.regret_plan + construct.improve only, no OR-Tools
-    # > 0: after this share of the time, construct.improve takes over OR-Tools' answer to the end
+    regret_start: bool = False  # Python only, no OR-Tools: construct.regret_plan, then strings.improve
+    # > 0: after this share of the time, strings.improve takes over OR-Tools' answer to the end
     lns_after: float = 0.0
     lns_seed: int = 1
-    lns_focus: float = 0.5  # share of construct.improve's ruins that make room for a left-out job
-    by_strings: bool = False  # the Python search is strings.improve (SISR), not construct.improve
     # strings.improve's annealing, from the first to the last iteration (travel seconds)
     sisr_temperatures: tuple[float, float] = (300.0, 3.0)
 
