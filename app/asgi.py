@@ -21,6 +21,7 @@ from app.models import StoreItem
 from app.routes import admin, aftercare, auth, board, desk, homes, messages, photos, printing, resident, signoff, slips, slots, technician, tickets
 from app.routes.reports import ReportController
 from app.security import session_auth
+from app.services import road_travel
 from app.services.solve_jobs import SolveJobs
 from app.settings import Settings, get_settings
 from app.web import STATIC_DIR, template_config
@@ -37,6 +38,7 @@ def settle_memory() -> None:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
+    road_travel.configure(settings.travel_service)
     alchemy = make_alchemy_config(settings)
     auth_config = session_auth(settings)
     return Litestar(

@@ -42,6 +42,9 @@ class Settings:
     default_locale: str = "zh_CN"
     timezone: str = "Asia/Shanghai"
     optimise_seconds: float = 10.0
+    # A routing service's road times instead of the great circle: osrm+http://host:5000 or
+    # valhalla+http://host:8002 (app.dispatch.table_services.from_url). Empty: great circle.
+    travel_service: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -66,6 +69,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         secure_cookies=env.get("SECURE_COOKIES", "").lower() in {"1", "true", "yes"},
         timezone=env.get("TZ_NAME", "Asia/Shanghai"),
         optimise_seconds=float(env.get("OPTIMISE_SECONDS", "10")),
+        travel_service=env.get("TRAVEL_SERVICE", ""),
     )
 
 

@@ -35,6 +35,7 @@ from app.models import (
     User,
 )
 from app.i18n import gettext as _
+from app.services import road_travel
 from app.services.company_settings import CompanySettings
 from app.services.ticket_actions import dispatch_blockers
 from app.services.workflow import Conflict, record, transition
@@ -289,8 +290,9 @@ def build_problem(data: DayData, now: dt.datetime) -> dispatch.Problem:
             skills=frozenset(skills), windows=windows, priority=ticket.urgency.value,
             pinned_to=pinned_to, fixed_start=fixed_start,
         ))
-    return dispatch.Problem(name=f"baoxiu-{data.day.isoformat()}", locations=list(locations.values()),
-                            technicians=technicians, jobs=jobs)
+    places = list(locations.values())
+    return dispatch.Problem(name=f"baoxiu-{data.day.isoformat()}", locations=places, technicians=technicians, jobs=jobs,
+                            travel=road_travel.travel_for(places))
 
 
 def _windows(data: DayData, ticket: Ticket, now_s: int) -> tuple[tuple[int, int], ...]:
