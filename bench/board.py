@@ -11,7 +11,9 @@ re-plan of a 300-job day under 2 s to a checked plan. Steps:
    plannable jobs with triaged, free, in-home tickets in the company's appointment slots;
 3. optimise (10 s) and apply the plan, as the board's OPTIMISE / APPLY buttons do;
 4. time GET /board?day=... as dispatch1 against a uvicorn process on the scratch database, over
-   loopback: 3 warm-ups, then N requests; median and p95, and the server's CPU per request;
+   loopback: 3 warm-ups, then N requests each after one ticket of the day changed (median, p95 and
+   the server's CPU per request), N after all the benchmark's tickets changed (as after applying a
+   plan), and N of a day nobody changed;
 5. insert one emergency (burst pipe, plumbing) reported at --at, window from then to the day's end,
    then time load_day + build_problem + the app's emergency re-plan (1.5 s warm-started from the
    stored plan, asking for the emergency within the hour; a second 1.5 s for the first free gap only
