@@ -69,7 +69,16 @@ def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, wa
 
     began = time.monotonic()
     table = Timetable(problem, matrix)
-    if search.regret_start and not warm:
+    if warm:
+        # The previous plan as the Python timing reads it, improved by SISR. OR-Tools' warm start
+        # (ReadAssignmentFromRoutes, SolveFromAssignmentWithParameters) refused such plans at random,
+        # ROUTING_FAIL in 0.1 s (15 of 19 searches on the demo day after an apply: the board's Optimise
+        # then only re-filled the old plan), and once hung on their breaks.
+        routes = [_feasible_prefix(table, tech_id, [j for j in jobs if j in eligible])
+                  for tech_id, jobs in warm.items() if tech_id in table.techs]
+        report_routes(table, routes)
+        return _python_outcome(table, _sisr(table, routes, eligible, began + seconds, search))
+    if search.regret_start:
         # the plan goes back as it is: OR-Tools' ReadAssignmentFromRoutes searched without a time
         # limit for break times that fit such a plan (gen_day seed 3: stuck for minutes)
         from_nothing = problem.objective == "travel"  # SISR's own insertion builds it
@@ -77,13 +86,13 @@ def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, wa
         report_routes(table, routes)
         return _python_outcome(table, _sisr(table, routes, eligible, began + seconds, search))
     model = solver.build(problem, matrix, eligible, unit, balance_weight)
-    if search.lns_after > 0 and not warm:
-        outcome = solver.run(model, search, search.lns_after * seconds, None)
+    if search.lns_after > 0:
+        outcome = solver.run(model, search, search.lns_after * seconds)
         if outcome is None:
             return None
         routes = [_feasible_prefix(table, tech_id, jobs) for tech_id, jobs in outcome.routes.items()]
         return _python_outcome(table, _sisr(table, routes, eligible, began + seconds, search))
-    return solver.run(model, search, seconds, warm)
+    return solver.run(model, search, seconds)
 
 
 def _sisr(table: Timetable, routes: list[Route], eligible, deadline: float, search) -> list[Route]:

@@ -273,33 +273,15 @@ def parameters(search: Search, time_limit_s: float, n_jobs: int):
     return params
 
 
-def initial_routes(model: Model, routes: dict[str, list[str]]) -> list[list[int]]:
-    """A previous plan's orders as node indices for ReadAssignmentFromRoutes (unknown jobs skipped)."""
-    position = {job.id: p for p, job in enumerate(model.jobs)}
-    return [
-        [len(model.depots) + position[j] for j in routes.get(tech.id, []) if j in position]
-        for tech in model.vehicles
-    ]
-
-
 ILS_MIN_JOBS = 10  # SISR ruin never returns on a model with a single job; tiny days gain nothing from it
 
 
-def run(model: Model, search: Search, time_limit_s: float, warm: dict[str, list[str]] | None = None) -> Outcome | None:
+def run(model: Model, search: Search, time_limit_s: float) -> Outcome | None:
     if search.method == "ils" and len(model.jobs) < ILS_MIN_JOBS:
         search = replace(search, method="gls")
     params = parameters(search, time_limit_s, len(model.jobs))
     routing = model.routing
     add_progress_report(model)
-    if warm:
-        # a warm start walks the previous plan's routes with guided local search: ILS has no entry point
-        # that accepts an initial assignment in 9.15
-        start = routing.ReadAssignmentFromRoutes(initial_routes(model, warm), True)
-        if start is not None:
-            if search.method == "ils":
-                params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
-            solution = routing.SolveFromAssignmentWithParameters(start, params)
-            return _outcome(model, solution)
     if search.method == "ils":
         solution = routing.SolveWithIteratedLocalSearch(params)
     else:
