@@ -6,6 +6,7 @@ dispatcher's manual move needs (re-timing, insertion) run without building a rou
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -124,10 +125,19 @@ OVERRUN_GRACE_S = 3.0  # a search this late is stuck (seen once in the web app, 
 def _context():
     global _POOL_CONTEXT
     if _POOL_CONTEXT is None:
-        # forkserver: safe beside the web app's threads; preloading keeps the child start short
+        # forkserver: safe beside the web app's threads. Every child imports the caller's main module
+        # again (`python -m app.cli run`: the whole web app, a second or more of each search's time):
+        # imported once in the server, the children start with it, as they do with the solver.
         _POOL_CONTEXT = multiprocessing.get_context("forkserver")
-        _POOL_CONTEXT.set_forkserver_preload(["app.dispatch.solver"])
+        _POOL_CONTEXT.set_forkserver_preload(["__main__", *_main_module(), "app.dispatch.engine", "app.dispatch.solver"])
     return _POOL_CONTEXT
+
+
+def _main_module() -> list[str]:
+    """The caller's main module by name when it was run with ``-m`` (a script's path the forkserver
+    preloads as "__main__"); a package's ``__main__`` is never run again in a child."""
+    name = getattr(getattr(sys.modules["__main__"], "__spec__", None), "name", "")
+    return [name] if name and not name.endswith("__main__") else []
 
 
 def _in_processes(args, searches, began, time_limit_s, margin, warm, best: progress.Best) -> list:
