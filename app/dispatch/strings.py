@@ -347,8 +347,8 @@ class Strings:
 
 
 def improve(table: Timetable, routes: list[Route], eligible: dict[str, list[int]], deadline: float, seed: int = 1,
-            temperatures: tuple[float, float] = (10.0, 1.0)) -> list[Route]:
-    """SISR from ``routes`` until ``deadline`` (``applies`` must hold)."""
+            temperatures: tuple[float, float] = (300.0, 3.0)) -> list[Route]:
+    """SISR from ``routes`` (jobs they leave out are inserted first) until ``deadline``."""
     search = Strings(table, eligible, seed)
     start = search.solution({r.technician: r.job_ids for r in routes})
     search._recreate(start, [])
