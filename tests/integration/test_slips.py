@@ -43,6 +43,23 @@ def open_slip(client, settings) -> str:
     return number
 
 
+def desk_on_a_slip(client, settings) -> tuple[str, int]:
+    """A paused job's slip, and the desk signed in to act on it: (ticket number, slip id)."""
+    number = open_slip(client, settings)
+    switch(client, ACCOUNTS["desk"])
+    with db_session(settings) as db:
+        return number, db.scalar(select(CoordinationSlip.id).join(Ticket).where(Ticket.number == number))
+
+
+def failed_key(client, number: str) -> str:
+    """The key rendered into the slip's "agreement failed" form on a freshly loaded page."""
+    import re
+
+    page = client.get("/desk/slips").text
+    card = page[page.index(f'data-testid="slip-{number}"'):]
+    return re.search(r'name="action" value="failed"><input type="hidden" name="key" value="([^"]+)"', card).group(1)
+
+
 def test_pausing_needs_a_reason_and_an_inspection_within_half_a_working_day(client, demo_settings):
     number = make_job(demo_settings, status=Status.IN_PROGRESS)
     as_tech(client)
@@ -119,43 +136,27 @@ def test_other_roles_cannot_act_on_slips(client, demo_settings):
 
 
 def test_a_double_clicked_agreement_failed_counts_once(client, demo_settings):
-    import re
-
-    number = open_slip(client, demo_settings)
-    switch(client, ACCOUNTS["desk"])
-    with db_session(demo_settings) as db:
-        slip_id = db.scalar(select(CoordinationSlip.id).join(Ticket).where(Ticket.number == number))
-    page = client.get("/desk/slips").text
-    card = page[page.index(f'data-testid="slip-{number}"'):]
-    form = re.search(r'name="action" value="failed"><input type="hidden" name="key" value="([^"]+)"', card)
+    number, slip_id = desk_on_a_slip(client, demo_settings)
+    key = failed_key(client, number)
     # The browser sends the same form twice: one failure, no joint visit.
     for _ in range(2):
-        assert post(client, f"/desk/slips/{slip_id}", {"action": "failed", "key": form.group(1)}).status_code == 200
+        assert post(client, f"/desk/slips/{slip_id}", {"action": "failed", "key": key}).status_code == 200
     with db_session(demo_settings) as db:
         slip = db.get(CoordinationSlip, slip_id)
         assert len(slip.failures) == 1 and slip.joint_visit is False
     # A second click on a freshly loaded page is a second failure: two within the week call for the joint visit.
-    page = client.get("/desk/slips").text
-    card = page[page.index(f'data-testid="slip-{number}"'):]
-    fresh = re.search(r'name="action" value="failed"><input type="hidden" name="key" value="([^"]+)"', card).group(1)
-    assert fresh != form.group(1)
+    fresh = failed_key(client, number)
+    assert fresh != key
     assert post(client, f"/desk/slips/{slip_id}", {"action": "failed", "key": fresh}).status_code == 200
     with db_session(demo_settings) as db:
         assert db.scalar(select(CoordinationSlip.joint_visit).where(CoordinationSlip.id == slip_id)) is True
 
 
 def test_two_desks_failing_the_same_slip_at_once_never_lose_a_failure(client, demo_settings, monkeypatch):
-    import re
-
     from app.services import coordination
 
-    number = open_slip(client, demo_settings)
-    switch(client, ACCOUNTS["desk"])
-    with db_session(demo_settings) as db:
-        slip_id = db.scalar(select(CoordinationSlip.id).join(Ticket).where(Ticket.number == number))
-    page = client.get("/desk/slips").text
-    card = page[page.index(f'data-testid="slip-{number}"'):]
-    key = re.search(r'name="action" value="failed"><input type="hidden" name="key" value="([^"]+)"', card).group(1)
+    number, slip_id = desk_on_a_slip(client, demo_settings)
+    key = failed_key(client, number)
     looked_up = coordination._event_with_key
 
     async def other_desk_commits_first(db, ticket, *args, **kwargs):
