@@ -1,19 +1,10 @@
-"""A first plan by regret insertion, in plain Python, for a search to start from.
-
-OR-Tools' own first solutions left normal jobs out where VROOM served them, and its search with
-breaks seldom swaps them back in (SOLVER-NOTES.md); warm-started from VROOM's plan the same model
-kept VROOM's weight. This builds a plan the way VROOM starts: all routes at once, higher priorities
-first, and within a priority the job that loses most if it waits (regret) goes in first.
-"""
+"""Insertions in plain Python for the fill pass after a search, and reports of a plan so far."""
 from __future__ import annotations
-
-import time
 
 from . import progress
 from .problem import Route
 from .schedule import Timetable
 
-NO_SECOND = 10**9  # regret of a job only one route can still take: insert it before it loses that one
 # feasible places whose response cost is computed, cheapest in travel first (4 served less weight
 # in 10 s on the generated days: each costs a full re-timing)
 PRICED_PLACES = 2
@@ -99,66 +90,6 @@ class Insertions:
             if tried == PRICED_PLACES:
                 break
         return best
-
-
-def regret_plan(table: Timetable, eligible: dict[str, list[int]], deadline: float = float("inf")) -> list[Route]:
-    """Routes holding as much priority weight as regret insertion finds before ``deadline``."""
-    routes = {t.id: Route(t.id) for t in table.problem.technicians}
-    _recreate(Insertions(table), routes, list(eligible), eligible, deadline)
-    return [r for r in routes.values() if r.stops]
-
-
-def _recreate(ins: Insertions, routes: dict[str, Route], waiting: list[str], eligible: dict[str, list[int]],
-              deadline: float, left_out: set[str] = frozenset(), changed: set[str] = frozenset()) -> None:
-    """Insert ``waiting`` jobs into ``routes`` (changed in place) by regret, higher priorities first.
-    Jobs in ``left_out`` fitted no route before, so only the ``changed`` routes are tried for them
-    (a route that only gains jobs does not gain room)."""
-    table = ins.table
-    techs = table.problem.technicians
-    latest = {tech_id: ins.latest_starts(table.techs[tech_id], r) for tech_id, r in routes.items()}
-    by_tech: dict[str, list[str]] = {t.id: [] for t in techs}
-    # job -> tech -> (cost, order) for every tech that can still take it
-    options: dict[str, dict[str, tuple]] = {}
-    for job_id in waiting:
-        found = {}
-        stale = job_id in left_out
-        for v in eligible[job_id]:
-            tech = techs[v]
-            if stale and tech.id not in changed:
-                continue
-            by_tech[tech.id].append(job_id)
-            best = ins.best(tech, routes[tech.id], latest[tech.id], job_id)
-            if best is not None:
-                found[tech.id] = best
-        options[job_id] = found
-    jobs = table.jobs
-    while options and time.monotonic() < deadline:
-        pick, pick_key = None, None
-        for job_id, found in options.items():
-            if not found:
-                continue
-            costs = sorted(c for c, _ in found.values())
-            # regret-2; regret-1 (cheapest first), -3 and -4 served less weight on gen_day seeds 1-5
-            regret = costs[1] - costs[0] if len(costs) > 1 else NO_SECOND
-            job = jobs[job_id]
-            key = (bool(job.pinned_to), job.weight, regret, -costs[0])
-            if pick_key is None or key > pick_key:
-                pick, pick_key = job_id, key
-        if pick is None:
-            break
-        tech_id, (_, order) = min(options.pop(pick).items(), key=lambda kv: kv[1][0])
-        tech = table.techs[tech_id]
-        route = routes[tech_id] = table.retime(tech_id, order)
-        latest[tech_id] = ins.latest_starts(tech, route)
-        for job_id in by_tech[tech_id]:
-            found = options.get(job_id)
-            if found is None:
-                continue
-            best = ins.best(tech, route, latest[tech_id], job_id)
-            if best is None:
-                found.pop(tech_id, None)
-            else:
-                found[tech_id] = best
 
 
 def report_routes(table: Timetable, routes) -> None:  # noqa: ANN001 - any iterable of routes

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from . import diagnose, progress, strings
-from .construct import Insertions, regret_plan, report_routes
+from .construct import Insertions, report_routes
 from .problem import Plan, Problem, Route, Unassigned
 from .schedule import Timetable
 from .travel import TravelProvider, travel_matrix
@@ -24,21 +24,21 @@ FINISH_MARGIN_S = 0.15  # the fill pass stops this long before the time limit
 
 
 def _searches(problem: Problem):
-    """Two searches, one per core, set apart so they explore differently. Travel-only benchmarks: ILS
-    with SISR ruin (SOLVER-NOTES.md), local cheapest insertion with automatic and with hot annealing
-    temperatures, each handing over to the Python SISR (strings.py) after 30 % of its time (mean gap
-    0.55 % at 10 s; both Python from nothing 1.09 %, one OR-Tools to the end 1.32 %). Days that weigh
-    priorities: regret insertion then SISR, beside OR-Tools' ILS from parallel cheapest insertion
-    handing over to SISR after 30 % (gen_day seeds 1-5, weight against VROOM's: +22 in sum, against
-    -4 with round 2's ruin-and-recreate after the regret insertion, -8 with it after both)."""
+    """Two searches, one per core, set apart so they explore differently: the compiled SISR
+    (strings.py, sisr.py) from nothing at two annealing temperatures. Measured at 10 s, one process
+    each, from nothing: Solomon's hard four 0.00-0.51 % from the best known (OR-Tools' ILS for 30 %
+    of the time before the Python SISR, round 3: 0.80-1.99 %); on gen_day's days SISR from an empty
+    plan served as much priority weight as from the regret insertion, which costs a second."""
     from .solver import Search
 
+    if not strings.handles(problem):
+        # a technician with two breaks or more: only OR-Tools times such a day
+        return [Search(), Search(first_solution="PARALLEL_CHEAPEST_INSERTION", temperatures=(1000.0, 10.0), ruin_visits=12)]
     if problem.objective == "travel":
-        return [Search(lns_after=0.3),
-                Search(temperatures=(1000.0, 10.0), ruin_visits=12, lns_after=0.3, lns_seed=2,
-                       sisr_temperatures=(100.0, 1.0))]
-    return [Search(regret_start=True),
-            Search(first_solution="PARALLEL_CHEAPEST_INSERTION", lns_after=0.3, lns_seed=2)]
+        return [Search(python_only=True, sisr_temperatures=(300.0, 3.0)),
+                Search(python_only=True, seed=2, sisr_temperatures=(100.0, 1.0))]
+    return [Search(python_only=True, sisr_temperatures=(3000.0, 30.0)),
+            Search(python_only=True, seed=2, sisr_temperatures=(1000.0, 10.0))]
 
 
 def penalty_unit(problem: Problem, matrix) -> int:
@@ -79,25 +79,15 @@ def _search(problem, matrix, eligible, unit, balance_weight, search, seconds, wa
                   for tech_id, jobs in warm.items() if tech_id in table.techs]
         report_routes(table, routes)
         return _python_outcome(table, _sisr(table, routes, eligible, began + seconds, search))
-    if search.regret_start:
-        # the plan goes back as it is: OR-Tools' ReadAssignmentFromRoutes searched without a time
-        # limit for break times that fit such a plan (gen_day seed 3: stuck for minutes)
-        from_nothing = problem.objective == "travel"  # SISR's own insertion builds it
-        routes = [] if from_nothing else regret_plan(table, eligible, deadline=began + seconds / 2)
-        report_routes(table, routes)
-        return _python_outcome(table, _sisr(table, routes, eligible, began + seconds, search))
-    model = solver.build(problem, matrix, eligible, unit, balance_weight)
-    if search.lns_after > 0:
-        outcome = solver.run(model, search, search.lns_after * seconds)
-        if outcome is None:
-            return None
-        routes = [_feasible_prefix(table, tech_id, jobs) for tech_id, jobs in outcome.routes.items()]
-        return _python_outcome(table, _sisr(table, routes, eligible, began + seconds, search))
-    return solver.run(model, search, seconds)
+    if search.python_only:
+        return _python_outcome(table, _sisr(table, [], eligible, began + seconds, search))
+    return solver.run(solver.build(problem, matrix, eligible, unit, balance_weight), search, seconds)
 
 
 def _sisr(table: Timetable, routes: list[Route], eligible, deadline: float, search) -> list[Route]:
-    return strings.improve(table, routes, eligible, deadline, search.lns_seed, search.sisr_temperatures)
+    if not strings.handles(table.problem):
+        return routes  # the fill pass places what these routes leave out
+    return strings.improve(table, routes, eligible, deadline, search.seed, search.sisr_temperatures)
 
 
 def _feasible_prefix(table: Timetable, tech_id: str, jobs: list[str]) -> Route:

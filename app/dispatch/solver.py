@@ -31,10 +31,8 @@ class Search:
     lean: bool = True  # switch off operators that measured as wasted time here
     gls_lambda: float = 0.1
     sort_by_penalty: bool = True  # insert high-priority jobs first when (re)creating
-    regret_start: bool = False  # Python only, no OR-Tools: construct.regret_plan, then strings.improve
-    # > 0: after this share of the time, strings.improve takes over OR-Tools' answer to the end
-    lns_after: float = 0.0
-    lns_seed: int = 1
+    python_only: bool = False  # no OR-Tools: the compiled SISR (strings.improve) from an empty plan
+    seed: int = 1  # of the SISR's random choices
     # strings.improve's annealing, from the first to the last iteration (travel seconds)
     sisr_temperatures: tuple[float, float] = (300.0, 3.0)
 
