@@ -118,6 +118,8 @@ def _evaluate(v, seq, m, tt, jobs, techs, windows, wptr, clocks, responses):
             place = there
         if ok and cost < best:
             best = cost
+            if best == response:
+                break  # as if there were no break: no gap does better
     if best >= INF:
         return INF, INF
     return travel, best
