@@ -20,7 +20,6 @@ from numba import njit
 
 INF = 10**12
 UNSERVED_COST = 10**9  # per unit of priority weight left out: more than any travel
-AVG_REMOVED = 10  # c-bar: jobs removed per ruin on average
 MAX_STRING = 10  # L-max: longest string removed from one route
 SPLIT_SHARE = 0.5  # ruins of a route that keep a few jobs inside the removed string
 BLINK = 0.01  # chance of skipping a place while inserting
@@ -252,7 +251,7 @@ def _near_in_time(j, state, data):
 
 
 @njit(cache=True)
-def _ruin(state, data, scratch, neighbours, removed, ruined):
+def _ruin(state, data, scratch, neighbours, removed, ruined, average_removed):
     """Take strings of jobs out of routes near a random job; the number taken out, -1 when a route
     cannot do without them (truncated travel times can break the triangle inequality by a second)."""
     routes, lengths, where, load, cost, depart, latest = state
@@ -269,7 +268,7 @@ def _ruin(state, data, scratch, neighbours, removed, ruined):
     if busy == 0:
         return 0
     string_max = min(MAX_STRING, served / busy)
-    strings_max = 4 * AVG_REMOVED / (1 + string_max) - 1
+    strings_max = 4 * average_removed / (1 + string_max) - 1
     n_strings = int(np.random.uniform(1, strings_max + 1))
     movable = 0
     left_out = 0
@@ -459,9 +458,10 @@ def fill(state, data, exact):
 
 
 @njit(cache=True)
-def run(current, best, current_cost, best_cost, data, neighbours, iterations, hot, cold, exact):
+def run(current, best, current_cost, best_cost, data, neighbours, iterations, hot, cold, exact, average_removed):
     """``iterations`` of ruin and recreate from ``current``, annealing from temperature ``hot`` to
-    ``cold``; a plan that leaves out more priority weight is never accepted. ``current`` and
+    ``cold``, removing ``average_removed`` jobs a ruin on average (the paper's c-bar); a plan that
+    leaves out more priority weight is never accepted. ``current`` and
     ``best`` are updated in place; returns their costs."""
     jobs = data[1]
     v = current[1].shape[0]
@@ -474,7 +474,7 @@ def run(current, best, current_cost, best_cost, data, neighbours, iterations, ho
     for i in range(iterations):
         temperature = hot * (cold / hot) ** (i / max(1, iterations))
         _copy(trial, current)
-        taken = _ruin(trial, data, scratch, neighbours, removed, ruined)
+        taken = _ruin(trial, data, scratch, neighbours, removed, ruined, average_removed)
         if taken < 0:
             continue
         _recreate(trial, data, scratch, removed, taken, ruined, exact)

@@ -19,6 +19,7 @@ from .problem import Problem, Route
 from .schedule import Timetable
 
 INF = sisr.INF
+AVERAGE_REMOVED = 10.0  # jobs a ruin takes out on average (the paper's c-bar)
 CHUNK_S = 0.02  # the compiled search hands back this often: the clock, the temperature, progress reports
 
 
@@ -76,6 +77,7 @@ class Strings:
         self.exact = (not any(t.breaks for t in techs) and not jobs[:, sisr.RESPOND].any()
                       and all(len(table.jobs[j].windows) <= 1 for j in self.ids))
         self.width = self._width(eligible)
+        self.average_removed = AVERAGE_REMOVED
 
     def _width(self, eligible: dict[str, list[int]]) -> int:
         """Room for the longest route a technician could drive: his eligible jobs, his max_jobs, and
@@ -128,7 +130,8 @@ class Strings:
             ahead = chunk * (per_iteration or 0)
             t0 = hot * (cold / hot) ** ((now - began) / span)
             t1 = hot * (cold / hot) ** (min(span, now - began + ahead) / span)
-            cost, best_cost = sisr.run(current, best, cost, best_cost, self.data, self.neighbours, chunk, t0, t1, self.exact)
+            cost, best_cost = sisr.run(current, best, cost, best_cost, self.data, self.neighbours, chunk, t0, t1, self.exact,
+                                       self.average_removed)
             per_iteration = max(1e-7, (time.monotonic() - now) / chunk)
             if best_cost < reported and progress.due():
                 reported = best_cost
@@ -146,7 +149,7 @@ def _compile() -> None:
     problem = Problem("compile", [Location("a", 0.0, 0.0), Location("b", 0.001, 0.0)], [tech], jobs)
     search = Strings(Timetable(problem, [[0, 60], [60, 0]]), {"j": [0], "k": [0]})
     current, cost = search.state([])
-    sisr.run(current, sisr.new_state(1, search.width, 2), cost, cost, search.data, search.neighbours, 1, 1.0, 1.0, False)
+    sisr.run(current, sisr.new_state(1, search.width, 2), cost, cost, search.data, search.neighbours, 1, 1.0, 1.0, False, 10.0)
 
 
 _compile()
