@@ -13,6 +13,8 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 	$(PIP) install -e .
+	# compile the dispatch search now (numba, ~20 s once), not in the first plan's time limit
+	$(PY) -c "import app.dispatch.strings"
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
