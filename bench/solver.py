@@ -3,7 +3,7 @@
     python bench/solver.py --set benchmark --time-limit 10
     python bench/solver.py --set days --time-limit 10          # shared day-300 files + gen_day seeds 1-5
     python bench/solver.py --set big --time-limit 60 --no-peers  # 1,000 jobs / 120 technicians
-    (memory: /usr/bin/time -v python -m app.dispatch solve bench/out/instances/gen-1000-120-s1.json ...)
+    (memory: python bench/memory.py -- .venv/bin/python -m app.dispatch solve bench/out/instances/gen-1000-120-s1.json ...)
 
 Prints one table: served, priority weight, travel, response cost (FORMAT.md's objective is weight,
 then travel + response), gap to the best known distance, wall seconds, the checker's verdict and
