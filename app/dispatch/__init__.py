@@ -1,4 +1,5 @@
-"""The dispatch engine: plans technicians' days. Pure Python + OR-Tools; no web or database imports.
+"""The dispatch engine: plans technicians' days. Python (its search compiled by numba) + OR-Tools; no web or
+database imports.
 
     solve(problem, time_limit_s, previous=None) -> Plan
     retime_route(problem, technician_id, job_ids) -> Route   (violations listed, never refused)

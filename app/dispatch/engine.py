@@ -1,4 +1,5 @@
-"""solve(): travel matrix, two OR-Tools searches in parallel, re-timing, a fill pass and reasons.
+"""solve(): travel matrix, two searches in parallel (the compiled SISR; OR-Tools for days it cannot
+time), re-timing, a fill pass and reasons.
 
 Kept apart from solver.py so that only that module imports ortools, and so that the parts a
 dispatcher's manual move needs (re-timing, insertion) run without building a routing model.
@@ -134,8 +135,8 @@ def _main_module() -> list[str]:
 
 
 def _in_processes(args, searches, began, time_limit_s, margin, warm, best: progress.Best) -> list:
-    """Each search in its own process. OR-Tools holds the GIL while it searches, so the caller's
-    threads (the web app's event loop) keep running while this one waits; a search that overruns
+    """Each search in its own process: the searches (OR-Tools, the compiled SISR) hold the GIL, so the
+    caller's threads (the web app's event loop) keep running while this one waits; a search that overruns
     its time limit is terminated and the others' answers are used. Their reports of the best plan
     so far come through a queue and are passed on while waiting."""
     context = _context()
@@ -191,7 +192,8 @@ def solve(
         if len(searches) > 1:
             outcomes = _in_processes(args, searches, began, time_limit_s, margin, warm, best)
         if not any(outcomes):
-            # one search in this process: the plain guided local search, which has never overrun
+            # one search in this process (or the processes failed): the first search; OR-Tools'
+            # plain guided local search when that is OR-Tools, as it has never overrun
             single = searches[0] if len(searches) == 1 else replace(searches[0], method="gls")
             seconds = max(0.1, time_limit_s - (time.monotonic() - began) - margin)
             progress.listen(best.offer if progress_to else None)
@@ -200,7 +202,7 @@ def solve(
             finally:
                 progress.listen(None)
     table = Timetable(problem, matrix)
-    # priced here, not by OR-Tools' objective: some answers come from the Python search
+    # priced here, by FORMAT.md's objective, whichever search answered
     timed = [[_timed(table, tech_id, o, jobs) for tech_id, jobs in o.routes.items()] for o in outcomes if o is not None]
     routes = max(timed, key=lambda rs: _price(table, rs)) if timed else []
     routes = fill(table, routes, eligible, deadline=began + time_limit_s - FINISH_MARGIN_S)
