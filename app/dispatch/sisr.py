@@ -194,16 +194,20 @@ def _insert(j, within, use_within, state, data, scratch, exact):
             count += 1
     if count == 0:
         return False
-    order = np.argsort(cand_lb[:count], kind="mergesort")
     best_k, best_cost = -1, INF
-    for i in range(count):
-        k = order[i]
-        if cand_lb[k] >= best_cost:
+    for _ in range(count):
+        # the next cheapest by the bound: a scan, not a sort, since few are ever timed
+        k, bound = -1, best_cost
+        for i in range(count):
+            if cand_lb[i] < bound:
+                k, bound = i, cand_lb[i]
+        if k < 0:
             break
+        cand_lb[k] = INF
         if np.random.random() < BLINK:
             continue
         if exact:
-            best_k, best_cost = k, cand_lb[k]
+            best_k, best_cost = k, bound
             break
         v, p = cand_v[k], cand_p[k]
         m = lengths[v]
