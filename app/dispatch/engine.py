@@ -12,9 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-import numba
-
-from . import diagnose, progress, strings
+from . import diagnose, progress, sisr, strings
 from .construct import Insertions, report_routes
 from .problem import Plan, Problem, Route, Unassigned
 from .schedule import Timetable
@@ -359,7 +357,7 @@ def _finish(problem: Problem, table: Timetable, routes: list[Route]) -> Plan:
     response = sum(table.response_cost(r) for r in routes)
     from .solver import SOLVER_NAME
 
-    name = f"sisr (numba {numba.__version__})" if strings.handles(problem) else SOLVER_NAME
+    name = sisr.NAME if strings.handles(problem) else SOLVER_NAME
     stats = {"served": len(served), "unassigned": len(unassigned), "served_weight": weight, "travel_s": travel,
              "response_cost_s": response, "solver": name}
     return Plan(problem.name, routes, unassigned, stats)

@@ -16,8 +16,10 @@ route is timed.
 from __future__ import annotations
 
 import numpy as np
+import numba
 from numba import njit
 
+NAME = f"sisr (numba {numba.__version__})"  # names the plans it makes
 INF = 10**12
 UNSERVED_COST = 10**9  # per unit of priority weight left out: more than any travel
 MAX_STRING = 10  # L-max: longest string removed from one route
@@ -125,8 +127,10 @@ def _evaluate(v, seq, m, tt, jobs, techs, windows, wptr, clocks, responses):
 
 
 @njit(cache=True)
-def _refresh(v, routes, lengths, depart, latest, load, cost, where, tt, jobs, techs, windows, wptr, clocks, responses):
+def _refresh(v, state, data, clocks, responses):
     """Route ``v``'s screening rows and cost; False when it breaks a rule."""
+    routes, lengths, where, load, cost, depart, latest = state
+    tt, jobs, techs, windows, wptr, eligible, eptr = data
     m = lengths[v]
     seq = routes[v]
     place = techs[v, START]
@@ -164,7 +168,7 @@ def _insert(j, within, use_within, state, data, scratch, exact):
     """Put job ``j`` at its cheapest place that keeps every rule (on the routes marked in ``within``
     if ``use_within``), each place skipped now and then; False when none fits."""
     routes, lengths, where, load, cost, depart, latest = state
-    tt, jobs, techs, windows, wptr, eligible, eptr = data[0], data[1], data[2], data[3], data[4], data[5], data[6]
+    tt, jobs, techs, windows, wptr, eligible, eptr = data
     clocks, responses, trial, cand_v, cand_p, cand_lb = scratch
     here = jobs[j, LOC]
     count = 0
@@ -227,7 +231,7 @@ def _insert(j, within, use_within, state, data, scratch, exact):
         routes[v, q] = routes[v, q - 1]
     routes[v, p] = j
     lengths[v] = m + 1
-    _refresh(v, routes, lengths, depart, latest, load, cost, where, tt, jobs, techs, windows, wptr, clocks, responses)
+    _refresh(v, state, data, clocks, responses)
     return True
 
 
@@ -236,7 +240,7 @@ def _near_in_time(j, state, data):
     """Jobs on the routes of technicians who could take job ``j``, nearest first in place and in
     time from its windows: where room for it would have to come from."""
     routes, lengths, where, load, cost, depart, latest = state
-    tt, jobs, eligible, eptr = data[0], data[1], data[5], data[6]
+    tt, jobs, techs, windows, wptr, eligible, eptr = data
     total = 0
     for e in range(eptr[j], eptr[j + 1]):
         total += lengths[eligible[e]]
@@ -259,7 +263,7 @@ def _ruin(state, data, scratch, neighbours, removed, ruined, average_removed):
     """Take strings of jobs out of routes near a random job; the number taken out, -1 when a route
     cannot do without them (truncated travel times can break the triangle inequality by a second)."""
     routes, lengths, where, load, cost, depart, latest = state
-    tt, jobs, techs, windows, wptr = data[0], data[1], data[2], data[3], data[4]
+    tt, jobs, techs, windows, wptr, eligible, eptr = data
     clocks, responses = scratch[0], scratch[1]
     n = where.shape[0]
     busy = 0
@@ -336,8 +340,7 @@ def _ruin(state, data, scratch, neighbours, removed, ruined, average_removed):
                 w += 1
         lengths[v] = w
     for v in range(lengths.shape[0]):
-        if ruined[v] and not _refresh(v, routes, lengths, depart, latest, load, cost, where, tt, jobs, techs, windows,
-                                      wptr, clocks, responses):
+        if ruined[v] and not _refresh(v, state, data, clocks, responses):
             return -1
     return taken
 
@@ -348,7 +351,7 @@ def _recreate(state, data, scratch, removed, taken, ruined, exact):
     that only gained jobs has no more room). Higher priorities first; within one, in random order,
     by demand, farthest from home or nearest first."""
     routes, lengths, where, load, cost, depart, latest = state
-    jobs, eligible, eptr = data[1], data[5], data[6]
+    tt, jobs, techs, windows, wptr, eligible, eptr = data
     n = where.shape[0]
     todo = np.empty(n, dtype=np.int64)
     count = 0
@@ -397,7 +400,7 @@ def _total(state, jobs):
 
 
 @njit(cache=True)
-def _copy(dst, src):
+def copy_state(dst, src):
     dst[0][:, :] = src[0]
     dst[1][:] = src[1]
     dst[2][:] = src[2]
@@ -425,7 +428,7 @@ def load_routes(state, data, starts, jobs_in_order):
     """Fill ``state`` from routes given as job numbers (route v: ``jobs_in_order[starts[v]:starts[v + 1]]``),
     keeping on each route the jobs it can still take in that order; the cost of the result."""
     routes, lengths, where, load, cost, depart, latest = state
-    tt, jobs, techs, windows, wptr = data[0], data[1], data[2], data[3], data[4]
+    tt, jobs, techs, windows, wptr, eligible, eptr = data
     width = routes.shape[1]
     scratch = _scratch(width, 1)
     clocks, responses = scratch[0], scratch[1]
@@ -439,11 +442,10 @@ def load_routes(state, data, starts, jobs_in_order):
                 continue
             routes[v, m] = c
             lengths[v] = m + 1
-            if not _refresh(v, routes, lengths, depart, latest, load, cost, where, tt, jobs, techs, windows, wptr,
-                            clocks, responses):
+            if not _refresh(v, state, data, clocks, responses):
                 lengths[v] = m
                 where[c] = -1
-        _refresh(v, routes, lengths, depart, latest, load, cost, where, tt, jobs, techs, windows, wptr, clocks, responses)
+        _refresh(v, state, data, clocks, responses)
     return _total(state, jobs)
 
 
@@ -477,16 +479,16 @@ def run(current, best, current_cost, best_cost, data, neighbours, iterations, ho
     ruined = np.zeros(v, dtype=np.bool_)
     for i in range(iterations):
         temperature = hot * (cold / hot) ** (i / max(1, iterations))
-        _copy(trial, current)
+        copy_state(trial, current)
         taken = _ruin(trial, data, scratch, neighbours, removed, ruined, average_removed)
         if taken < 0:
             continue
         _recreate(trial, data, scratch, removed, taken, ruined, exact)
         cost = _total(trial, jobs)
         if cost < current_cost - temperature * np.log(max(np.random.random(), 1e-12)):
-            _copy(current, trial)
+            copy_state(current, trial)
             current_cost = cost
             if cost < best_cost:
-                _copy(best, trial)
+                copy_state(best, trial)
                 best_cost = cost
     return current_cost, best_cost

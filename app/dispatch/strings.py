@@ -69,15 +69,15 @@ class Strings:
                             INF if t.capacity is None else t.capacity, n if t.max_jobs is None else t.max_jobs)
         eligible_flat = [w for job_id in self.ids for w in eligible[job_id]]
         eptr = np.cumsum([0, *(len(eligible[j]) for j in self.ids)])
-        self.data = (np.asarray(table.tt, dtype=np.int64), jobs, tech_rows, np.array(windows, dtype=np.int64).reshape(-1, 2),
+        tt = np.asarray(table.tt, dtype=np.int64)
+        self.data = (tt, jobs, tech_rows, np.array(windows, dtype=np.int64).reshape(-1, 2),
                      np.array(wptr, dtype=np.int64), np.array(eligible_flat, dtype=np.int64), eptr.astype(np.int64))
         here = jobs[:, sisr.LOC]
         # jobs by distance from each job, for the strings on neighbouring routes
-        self.neighbours = np.argsort(self.data[0][np.ix_(here, here)], axis=1, kind="stable").astype(np.int64)
+        self.neighbours = np.argsort(tt[np.ix_(here, here)], axis=1, kind="stable").astype(np.int64)
         self.exact = (not any(t.breaks for t in techs) and not jobs[:, sisr.RESPOND].any()
                       and all(len(table.jobs[j].windows) <= 1 for j in self.ids))
         self.width = self._width(eligible)
-        self.average_removed = AVERAGE_REMOVED
 
     def _width(self, eligible: dict[str, list[int]]) -> int:
         """Room for the longest route a technician could drive: his eligible jobs, his max_jobs, and
@@ -115,7 +115,7 @@ class Strings:
         sisr.seed(seed)
         current, cost = self.state(routes)
         best = sisr.new_state(len(self.tech_ids), self.width, len(self.ids))
-        sisr._copy(best, current)
+        sisr.copy_state(best, current)
         best_cost = reported = cost
         began = time.monotonic()
         span = max(1e-6, deadline - began)
@@ -131,7 +131,7 @@ class Strings:
             t0 = hot * (cold / hot) ** ((now - began) / span)
             t1 = hot * (cold / hot) ** (min(span, now - began + ahead) / span)
             cost, best_cost = sisr.run(current, best, cost, best_cost, self.data, self.neighbours, chunk, t0, t1, self.exact,
-                                       self.average_removed)
+                                       AVERAGE_REMOVED)
             per_iteration = max(1e-7, (time.monotonic() - now) / chunk)
             if best_cost < reported and progress.due():
                 reported = best_cost
@@ -149,7 +149,8 @@ def _compile() -> None:
     problem = Problem("compile", [Location("a", 0.0, 0.0), Location("b", 0.001, 0.0)], [tech], jobs)
     search = Strings(Timetable(problem, [[0, 60], [60, 0]]), {"j": [0], "k": [0]})
     current, cost = search.state([])
-    sisr.run(current, sisr.new_state(1, search.width, 2), cost, cost, search.data, search.neighbours, 1, 1.0, 1.0, False, 10.0)
+    sisr.run(current, sisr.new_state(1, search.width, 2), cost, cost, search.data, search.neighbours, 1, 1.0, 1.0, False,
+             AVERAGE_REMOVED)
 
 
 _compile()
