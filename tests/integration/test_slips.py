@@ -4,6 +4,7 @@ due flags for the desk, and the escalation to a joint visit."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -53,8 +54,6 @@ def desk_on_a_slip(client, settings) -> tuple[str, int]:
 
 def failed_key(client, number: str) -> str:
     """The key rendered into the slip's "agreement failed" form on a freshly loaded page."""
-    import re
-
     page = client.get("/desk/slips").text
     card = page[page.index(f'data-testid="slip-{number}"'):]
     return re.search(r'name="action" value="failed"><input type="hidden" name="key" value="([^"]+)"', card).group(1)
